@@ -1,0 +1,96 @@
+import { mkdirSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { PGlite } from '@electric-sql/pglite';
+import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
+import { drizzle as drizzlePostgres } from 'drizzle-orm/postgres-js';
+import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
+import postgres from 'postgres';
+import * as schema from './schema/index.js';
+
+export type Schema = typeof schema;
+/** Both drivers produce this type, so repositories are written once. */
+export type Db = PgDatabase<PgQueryResultHKT, Schema>;
+/** A transaction handle is a Db too (drizzle's transaction extends the database class). */
+export type Tx = Parameters<Parameters<Db['transaction']>[0]>[0];
+export type DbOrTx = Db | Tx;
+
+export interface Database {
+  readonly db: Db;
+  readonly kind: 'postgres' | 'pglite';
+  /** Throws when the database cannot answer. */
+  ping(): Promise<void>;
+  /** Runs `fn` on one connection holding a session advisory lock (serialises migrate across instances). */
+  withAdvisoryLock<T>(key: number, fn: () => Promise<T>): Promise<T>;
+  close(): Promise<void>;
+}
+
+export interface OpenDbOptions {
+  databaseUrl?: string;
+  /** Embedded database folder; `memory://` keeps it in memory (tests). */
+  dataDir?: string;
+  maxConnections?: number;
+}
+
+export async function openDb(opts: OpenDbOptions): Promise<Database> {
+  if (opts.databaseUrl) return openPostgres(opts.databaseUrl, opts.maxConnections ?? 10);
+  return openPglite(opts.dataDir ?? './data');
+}
+
+function openPostgres(url: string, max: number): Database {
+  // onnotice: PostgreSQL NOTICEs (e.g. "relation already exists, skipping") are not our log lines.
+  const sql = postgres(url, { max, onnotice: () => undefined, connect_timeout: 10, idle_timeout: 60 });
+  const db = drizzlePostgres(sql, { schema }) as unknown as Db;
+  return {
+    db,
+    kind: 'postgres',
+    async ping() {
+      await sql`select 1`;
+    },
+    async withAdvisoryLock(key, fn) {
+      const conn = await sql.reserve();
+      try {
+        await conn`select pg_advisory_lock(${key})`;
+        try {
+          return await fn();
+        } finally {
+          await conn`select pg_advisory_unlock(${key})`;
+        }
+      } finally {
+        conn.release();
+      }
+    },
+    async close() {
+      await sql.end({ timeout: 5 });
+    },
+  };
+}
+
+async function openPglite(dataDir: string): Promise<Database> {
+  let target = dataDir;
+  if (!dataDir.startsWith('memory://')) {
+    target = resolve(dataDir, 'pglite');
+    mkdirSync(target, { recursive: true });
+  }
+  const client = new PGlite(target);
+  await client.waitReady;
+  const db = drizzlePglite(client, { schema }) as unknown as Db;
+  let closed = false;
+  return {
+    db,
+    kind: 'pglite',
+    async ping() {
+      if (closed) throw new Error('embedded database is closed');
+      await client.query('select 1');
+    },
+    // One process owns an embedded database, so there is nobody to serialise against.
+    async withAdvisoryLock(_key, fn) {
+      return fn();
+    },
+    async close() {
+      if (closed) return;
+      closed = true;
+      // Closing flushes PGlite's files; without it the next start on the same folder may find it unclean.
+      await client.close();
+    },
+  };
+}

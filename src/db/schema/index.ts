@@ -1,0 +1,3 @@
+export * from './org.js';
+export * from './calendar.js';
+export * from './admin.js';
