@@ -5,6 +5,7 @@ import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
 import { drizzle as drizzlePostgres } from 'drizzle-orm/postgres-js';
 import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
 import postgres from 'postgres';
+import { lockDataDir } from './data-dir-lock.js';
 import * as schema from './schema/index.js';
 
 export type Schema = typeof schema;
@@ -67,12 +68,19 @@ function openPostgres(url: string, max: number): Database {
 
 async function openPglite(dataDir: string): Promise<Database> {
   let target = dataDir;
+  let unlock = () => undefined as void;
   if (!dataDir.startsWith('memory://')) {
+    unlock = lockDataDir(resolve(dataDir));
     target = resolve(dataDir, 'pglite');
     mkdirSync(target, { recursive: true });
   }
   const client = new PGlite(target);
-  await client.waitReady;
+  try {
+    await client.waitReady;
+  } catch (e) {
+    unlock();
+    throw e;
+  }
   const db = drizzlePglite(client, { schema }) as unknown as Db;
   let closed = false;
   return {
@@ -90,7 +98,11 @@ async function openPglite(dataDir: string): Promise<Database> {
       if (closed) return;
       closed = true;
       // Closing flushes PGlite's files; without it the next start on the same folder may find it unclean.
-      await client.close();
+      try {
+        await client.close();
+      } finally {
+        unlock();
+      }
     },
   };
 }

@@ -1,0 +1,25 @@
+import Koa from 'koa';
+import type { AppDeps } from './deps.js';
+import { adminApi } from './api/index.js';
+import { errorHandler } from './middleware/errors.js';
+import { requestContext } from './middleware/request-context.js';
+import { healthRoutes } from './routes/health.js';
+
+/** Builds the Koa app without listening, so tests drive `app.callback()` or listen on port 0. */
+export function createApp(deps: AppDeps): Koa {
+  const app = new Koa({ proxy: true });
+  // Koa's own error event fires for errors escaping middleware (e.g. stream errors after the response began).
+  app.on('error', (err: unknown) => deps.logger.error({ err }, 'unhandled koa error'));
+  app.use(requestContext(deps.logger, deps.metrics));
+  app.use(errorHandler());
+  app.use(async (ctx, next) => {
+    ctx.set('X-Content-Type-Options', 'nosniff');
+    ctx.set('Referrer-Policy', 'no-referrer');
+    await next();
+  });
+  for (const router of [healthRoutes(deps), adminApi(deps)]) {
+    app.use(router.routes());
+    app.use(router.allowedMethods());
+  }
+  return app;
+}

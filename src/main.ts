@@ -1,0 +1,83 @@
+import type { Server } from 'node:http';
+import { ensureDemoSecret } from './app-secret.js';
+import { loadConfig } from './config.js';
+import { openDb } from './db/client.js';
+import { migrate } from './db/migrate.js';
+import { calendarOverrideStore } from './db/repositories/calendar.js';
+import { createCalendar } from './domain/calendar.js';
+import { systemClock } from './domain/clock.js';
+import { seedDemoIfEmpty } from './demo.js';
+import { ConfigError } from './errors.js';
+import { createApp } from './http/app.js';
+import { createLogger } from './log.js';
+import { createMetrics } from './metrics.js';
+
+/** Composition root: config → database → migrate → app → listen. Only this file knows concrete adapters. */
+async function main(): Promise<void> {
+  let config;
+  try {
+    config = loadConfig();
+  } catch (e) {
+    if (e instanceof ConfigError) {
+      process.stderr.write(`${e.message}\n`);
+      process.exit(2);
+    }
+    throw e;
+  }
+  const logger = createLogger({ level: config.logLevel });
+  const clock = systemClock;
+  const appSecret = config.appSecret ?? ensureDemoSecret(config.dataDir).secret;
+  void appSecret; // signs H5 links; the H5 pages arrive with the messaging core
+
+  const database = await openDb({ ...(config.databaseUrl ? { databaseUrl: config.databaseUrl } : {}), dataDir: config.dataDir });
+  let shuttingDown = false;
+  // Filled in once listening; the shutdown handler is registered earlier so a signal during boot is handled.
+  const running: { server?: Server } = {};
+  const shutdown = async (signal: string) => {
+    if (shuttingDown) return;
+    shuttingDown = true;
+    logger.info({ signal }, 'shutting down');
+    // Stop taking requests, let in-flight ones finish (bounded), then close the database cleanly.
+    const force = setTimeout(() => {
+      logger.warn('in-flight requests did not finish within 10 s; closing anyway');
+      running.server?.closeAllConnections();
+    }, 10_000);
+    force.unref();
+    await new Promise<void>((resolve) => (running.server ? running.server.close(() => resolve()) : resolve()));
+    clearTimeout(force);
+    await database.close();
+    logger.info('stopped');
+    logger.flush();
+    process.exit(0);
+  };
+  process.once('SIGTERM', () => void shutdown('SIGTERM'));
+  process.once('SIGINT', () => void shutdown('SIGINT'));
+
+  await migrate(database); // a failing migration stops the boot (the error propagates to the catch below)
+  logger.info({ database: database.kind }, 'database migrated');
+
+  if (config.demoMode) {
+    const seeded = await seedDemoIfEmpty(database, clock);
+    if (seeded) logger.info('demo organisation seeded');
+  }
+
+  const calendar = createCalendar(config.timezone, calendarOverrideStore(database.db));
+  const app = createApp({ config, database, logger, clock, calendar, metrics: createMetrics() });
+  const server = app.listen(config.port);
+  running.server = server;
+  await new Promise<void>((resolve, reject) => {
+    server.once('listening', resolve);
+    server.once('error', reject);
+  });
+  const address = server.address();
+  const port = typeof address === 'object' && address ? address.port : config.port;
+  logger.info({ port, publicBaseUrl: config.publicBaseUrl, demoMode: config.demoMode, sandbox: config.sandbox }, 'listening');
+  const mode = config.demoMode ? '演示模式（嵌入式数据库 + 沙箱消息）' : '生产模式';
+  const url = config.port === 0 ? `http://localhost:${port}` : config.publicBaseUrl;
+  process.stdout.write(`\n党建助手已启动，${mode}：${url}/\n\n`);
+}
+
+main().catch((e: unknown) => {
+  process.stderr.write(`启动失败：${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
+  process.exit(1);
+});
