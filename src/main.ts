@@ -7,6 +7,7 @@ import { calendarOverrideStore } from './db/repositories/calendar.js';
 import { createCalendar } from './domain/calendar.js';
 import { systemClock } from './domain/clock.js';
 import { seedDemoIfEmpty } from './demo.js';
+import { loadDotEnv } from './env-file.js';
 import { ConfigError } from './errors.js';
 import { createApp } from './http/app.js';
 import { createLogger } from './log.js';
@@ -14,6 +15,7 @@ import { createMetrics } from './metrics.js';
 
 /** Composition root: config → database → migrate → app → listen. Only this file knows concrete adapters. */
 async function main(): Promise<void> {
+  loadDotEnv();
   let config;
   try {
     config = loadConfig();
