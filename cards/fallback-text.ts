@@ -1,5 +1,5 @@
 import type { Card, CardBlock } from './model.js';
-import { formatField, formatItemLine } from './format.js';
+import { formatField, formatItemLine, replyHint } from './format.js';
 
 /**
  * The plain-text form of a card: says everything the card says, including what each button would do as a
@@ -13,18 +13,16 @@ export function renderFallbackText(card: Omit<Card, 'fallbackText'>): string {
   if (card.status) lines.push(card.status);
   for (const block of card.blocks) lines.push(...blockLines(block));
   const replies: string[] = [];
-  for (const block of card.blocks) {
-    if (block.type !== 'items') continue;
-    for (const item of block.items) if (item.action) replies.push(`“${item.action.reply}”${item.action.label}第${item.no}项`);
-  }
+  const hint = replyHint(card);
+  if (hint) replies.push(hint);
   for (const action of card.actions) {
-    if (action.type === 'callback') replies.push(`“${action.reply}”${action.label}`);
+    if (action.type === 'callback') replies.push(`回复“${action.reply}”即可${action.label}`);
     if (action.type === 'link') lines.push(`${action.label}：${action.url}`);
     if (action.type === 'choice') {
       lines.push(`${action.title}（${action.multiple ? '可多选' : '单选'}）：${action.options.map((o) => o.label).join(' / ')}`);
     }
   }
-  if (replies.length > 0) lines.push(`可回复：${replies.join('；')}`);
+  lines.push(...replies);
   if (card.link) lines.push(`${card.link.label}：${card.link.url}`);
   return lines.join('\n');
 }

@@ -55,7 +55,7 @@ export function fitActions(card: Card, cap: ActionCapacity): FittedActions {
   }
   if (questions.length > 0 && (!cap.callbacks || !cap.questions(questions))) {
     needLink('选择题');
-    hints.push(`请打开“${card.link?.label ?? ''}”作答`);
+    hints.push(`请点“${card.link?.label ?? ''}”作答`);
     questions = [];
     submit = undefined;
   }

@@ -26,7 +26,7 @@ export function formatField(label: string, value: string): string {
   return `${label}：${value}`;
 }
 
-export function itemsOf(card: Card): readonly CardItem[] {
+export function itemsOf(card: Omit<Card, 'fallbackText'>): readonly CardItem[] {
   return card.blocks.flatMap((b) => (b.type === 'items' ? b.items : []));
 }
 
@@ -38,7 +38,7 @@ export function itemActions(card: Card): CallbackAction[] {
  * The hint shown where item buttons do not fit: `回复序号即可，如“完成 2、3”`. The example uses the first open
  * items that have an action, so it is always something the person can really send.
  */
-export function replyHint(card: Card): string | undefined {
+export function replyHint(card: Omit<Card, 'fallbackText'>): string | undefined {
   const block = card.blocks.find(
     (b): b is Extract<CardBlock, { type: 'items' }> => b.type === 'items' && b.items.some((i) => i.action),
   );

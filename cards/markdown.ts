@@ -31,6 +31,8 @@ export interface MarkdownOptions {
   readonly extraTail?: readonly string[];
   /** Whether to list card links and reply commands (true for a markdown-only message). */
   readonly includeActions: boolean;
+  /** Leave the card link out of the tail (it is shown as a button), still citing it when lines overflow. */
+  readonly omitLink?: boolean;
 }
 
 function blockLines(block: CardBlock): string[] {
@@ -65,7 +67,7 @@ export function renderMarkdown(card: Card, opts: MarkdownOptions): string {
     for (const b of card.blocks) if (b.type === 'items') for (const i of b.items) if (i.action) replies.push(i.action.reply);
     if (replies.length > 0) tail.unshift(`可回复：${replies.slice(0, 3).map((r) => `“${escapeMarkdown(r)}”`).join('、')}${replies.length > 3 ? ' 等' : ''}`);
   }
-  if (card.link) tail.push(markdownLink(card.link.label, card.link.url));
+  if (card.link && !opts.omitLink) tail.push(markdownLink(card.link.label, card.link.url));
   const link = card.link;
   return fitLines({
     head, body, tail,

@@ -9,7 +9,7 @@ import { utf8Bytes } from './utf8.js';
  */
 export function boundedId(key: string, opts: { maxBytes: number; allowed: RegExp }): string {
   if (key !== '' && utf8Bytes(key) <= opts.maxBytes && [...key].every((c) => opts.allowed.test(c))) return key;
-  const hash = createHash('sha256').update(key, 'utf8').digest('base64url').slice(0, 22);
+  const hash = createHash('sha256').update(key, 'utf8').digest('base64url').slice(0, Math.min(22, opts.maxBytes));
   const room = Math.max(0, opts.maxBytes - hash.length - 1);
   const prefix = [...key].map((c) => (opts.allowed.test(c) ? c : '_')).join('').slice(0, room);
   return prefix === '' ? hash : `${prefix}-${hash}`;

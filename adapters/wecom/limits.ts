@@ -44,8 +44,8 @@ export const WECOM_LIMITS = {
     sourceDesc: 13,
     emphasisTitle: 10,
     emphasisDesc: 15,
-    /** 112 in older copies of doc 90236, 160 in newer ones; we stay with the stricter. */
-    subTitle: 112,
+    /** 112 in older copies of doc 90236, 160 in newer ones (SDK comments quoting it); we follow the newer. */
+    subTitle: 160,
     keyname: 5,
     value: 26,
     jumpTitle: 13,
