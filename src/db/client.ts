@@ -20,6 +20,8 @@ export interface Database {
   readonly kind: 'postgres' | 'pglite';
   /** Throws when the database cannot answer. */
   ping(): Promise<void>;
+  /** LISTEN on a channel; returns the unlisten function. Notifications are hints, never the only path. */
+  listen(channel: string, onNotify: () => void): Promise<() => Promise<void>>;
   /** Runs `fn` on one connection holding a session advisory lock (serialises migrate across instances). */
   withAdvisoryLock<T>(key: number, fn: () => Promise<T>): Promise<T>;
   close(): Promise<void>;
@@ -46,6 +48,12 @@ function openPostgres(url: string, max: number): Database {
     kind: 'postgres',
     async ping() {
       await sql`select 1`;
+    },
+    async listen(channel, onNotify) {
+      const sub = await sql.listen(channel, () => onNotify());
+      return async () => {
+        await sub.unlisten();
+      };
     },
     async withAdvisoryLock(key, fn) {
       const conn = await sql.reserve();
@@ -89,6 +97,12 @@ async function openPglite(dataDir: string): Promise<Database> {
     async ping() {
       if (closed) throw new Error('embedded database is closed');
       await client.query('select 1');
+    },
+    async listen(channel, onNotify) {
+      const unsub = await client.listen(channel, () => onNotify());
+      return async () => {
+        if (!closed) await unsub();
+      };
     },
     // One process owns an embedded database, so there is nobody to serialise against.
     async withAdvisoryLock(_key, fn) {

@@ -1,3 +1,6 @@
 export * from './org.js';
 export * from './calendar.js';
 export * from './admin.js';
+export * from './messaging.js';
+export * from './jobs.js';
+export * from './sandbox.js';

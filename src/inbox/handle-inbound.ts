@@ -1,0 +1,150 @@
+import { and, eq, inArray, sql } from 'drizzle-orm';
+import type { Database, Tx } from '../db/client.js';
+import { inboxEvents, outbox } from '../db/schema/index.js';
+import type { Clock } from '../domain/clock.js';
+import type { InboundEvent, OutboundMessage, Reply } from '../domain/messaging/types.js';
+import type { Logger } from '../log.js';
+import { enqueueMessages, type EnqueueInput } from '../outbox/enqueue.js';
+import { backoffMs } from '../outbox/backoff.js';
+
+/** Runs the conversation for one event inside the transaction that marks it handled. */
+export type EventHandler = (tx: Tx, event: InboundEvent) => Promise<Reply[]>;
+
+export interface InboxDeps {
+  database: Database;
+  clock: Clock;
+  logger: Logger;
+  handler: EventHandler;
+}
+
+export interface HandleOptions {
+  /** How long the platform's request may wait for the handling (WeCom ~3 s of 5 s; DingTalk ~1.5 s of 2 s). */
+  softDeadlineMs: number;
+  /** How many replies to the sender may go back in the HTTP answer itself (WeCom: 1; sandbox: 0). */
+  passiveReplies: number;
+}
+
+export type InboundOutcome =
+  | { duplicate: true }
+  | { duplicate: false; completed: boolean; passive: OutboundMessage[] };
+
+/** How long a passive-reply candidate waits in the outbox before it is sent anyway (crash safety). */
+const PASSIVE_HOLD_MS = 60_000;
+/** How long a handling may take before another instance assumes it died. */
+const LEASE_MS = 60_000;
+export const MAX_INBOX_ATTEMPTS = 8;
+
+/**
+ * The one entry for verified inbound events (ARCHITECTURE §3): store (dedupe), handle within a soft deadline,
+ * answer. The row is committed before anything else happens, so a crash loses nothing: the retry sweep finds
+ * it. Replies always go through the outbox in the handling transaction; a reply that can be answered
+ * passively is held there and marked sent once it has gone back in the HTTP answer.
+ */
+export async function handleInbound(deps: InboxDeps, event: InboundEvent, opts: HandleOptions): Promise<InboundOutcome> {
+  const now = deps.clock.now();
+  const [row] = await deps.database.db
+    .insert(inboxEvents)
+    .values({
+      platform: event.platform,
+      eventId: event.eventId,
+      receivedAt: now,
+      event,
+      status: 'processing',
+      attempts: 1,
+      nextAttemptAt: now,
+      leaseUntil: new Date(now.getTime() + LEASE_MS),
+    })
+    .onConflictDoNothing({ target: [inboxEvents.platform, inboxEvents.eventId] })
+    .returning({ id: inboxEvents.id });
+  if (!row) return { duplicate: true };
+
+  const work = processEvent(deps, row.id, event, 1, opts.passiveReplies);
+  let timer: NodeJS.Timeout | undefined;
+  const deadline = new Promise<'timeout'>((resolve) => {
+    timer = setTimeout(() => resolve('timeout'), opts.softDeadlineMs);
+  });
+  const first = await Promise.race([work, deadline]);
+  clearTimeout(timer);
+
+  if (first === 'timeout') {
+    // Too late for a passive answer: release the held replies to the dispatcher as soon as the work ends.
+    work
+      .then((res) => (res.ok ? releaseHeld(deps, res.heldIds) : undefined))
+      .catch((err: unknown) => deps.logger.error({ err, eventId: event.eventId }, 'releasing held replies failed'));
+    return { duplicate: false, completed: false, passive: [] };
+  }
+  if (!first.ok) return { duplicate: false, completed: false, passive: [] };
+  if (first.heldIds.length > 0) {
+    await deps.database.db
+      .update(outbox)
+      .set({ status: 'sent', sentAt: deps.clock.now(), platformRef: 'passive-reply' })
+      .where(and(inArray(outbox.id, first.heldIds), eq(outbox.status, 'pending')));
+  }
+  return { duplicate: false, completed: true, passive: first.heldMessages };
+}
+
+type ProcessResult = { ok: true; heldIds: number[]; heldMessages: OutboundMessage[] } | { ok: false };
+
+/** Handles one stored event; on failure records the error and schedules a retry. Never throws. */
+export async function processEvent(deps: InboxDeps, inboxId: number, event: InboundEvent, attempt: number, passiveReplies: number): Promise<ProcessResult> {
+  const log = deps.logger.child({ platform: event.platform, eventId: event.eventId });
+  try {
+    return await deps.database.db.transaction(async (tx) => {
+      const now = deps.clock.now();
+      const replies = await deps.handler(tx, event);
+      const held: number[] = [];
+      const items: EnqueueInput[] = replies.map((r, i) => {
+        const holdThis = r.to === 'sender' && held.length < passiveReplies;
+        if (holdThis) held.push(i);
+        const toChat = r.to === 'chat' && event.chatId !== undefined;
+        return {
+          platform: event.platform,
+          recipientKind: toChat ? 'chat' : 'person',
+          recipient: toChat ? event.chatId! : event.senderId,
+          message: r.message,
+          // Derived from the event: handling the same event again yields the same rows, which dedupe.
+          idempotencyKey: `reply:${event.platform}:${event.eventId}:${i}`,
+          notBefore: holdThis ? new Date(now.getTime() + PASSIVE_HOLD_MS) : now,
+          replyContext: event.replyContext ?? null,
+        };
+      });
+      await enqueueMessages(tx, items, now);
+      const heldKeys = held.map((i) => items[i]!.idempotencyKey);
+      const heldRows = heldKeys.length
+        ? await tx.select({ id: outbox.id, key: outbox.idempotencyKey }).from(outbox).where(and(inArray(outbox.idempotencyKey, heldKeys), eq(outbox.status, 'pending')))
+        : [];
+      await tx
+        .update(inboxEvents)
+        .set({ status: 'done', handledAt: now, leaseUntil: null, lastError: null })
+        .where(eq(inboxEvents.id, inboxId));
+      const heldIds = heldKeys.map((k) => heldRows.find((r) => r.key === k)?.id).filter((id): id is number => id !== undefined);
+      const heldMessages = held.filter((_, j) => heldRows.some((r) => r.key === heldKeys[j])).map((i) => items[i]!.message);
+      return { ok: true as const, heldIds, heldMessages };
+    });
+  } catch (err) {
+    const message = err instanceof Error ? err.message : String(err);
+    const dead = attempt >= MAX_INBOX_ATTEMPTS;
+    log.error({ err, attempt, dead }, 'inbound event handling failed');
+    const now = deps.clock.now();
+    await deps.database.db
+      .update(inboxEvents)
+      .set({
+        status: dead ? 'dead' : 'failed',
+        leaseUntil: null,
+        lastError: message.slice(0, 2000),
+        nextAttemptAt: new Date(now.getTime() + backoffMs(attempt, { baseMs: 5000 })),
+      })
+      .where(eq(inboxEvents.id, inboxId))
+      .catch((e: unknown) => log.error({ err: e }, 'could not record the failure; the lease will expire and the event be retried'));
+    return { ok: false };
+  }
+}
+
+async function releaseHeld(deps: InboxDeps, ids: number[]): Promise<void> {
+  if (ids.length === 0) return;
+  await deps.database.db
+    .update(outbox)
+    .set({ notBefore: deps.clock.now() })
+    .where(and(inArray(outbox.id, ids), eq(outbox.status, 'pending')));
+  await deps.database.db.execute(sql`select pg_notify('outbox_due', '')`);
+}
