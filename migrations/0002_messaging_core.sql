@@ -69,4 +69,5 @@ ALTER TABLE "outbox" ADD CONSTRAINT "outbox_person_id_people_id_fk" FOREIGN KEY 
 CREATE INDEX "inbox_events_due_idx" ON "inbox_events" USING btree ("next_attempt_at") WHERE "inbox_events"."status" in ('pending', 'failed', 'processing');--> statement-breakpoint
 CREATE INDEX "outbox_due_idx" ON "outbox" USING btree ("not_before","id") WHERE "outbox"."status" in ('pending', 'sending');--> statement-breakpoint
 CREATE INDEX "outbox_person_idx" ON "outbox" USING btree ("person_id","created_at");--> statement-breakpoint
-CREATE INDEX "sandbox_messages_conversation_idx" ON "sandbox_messages" USING btree ("conversation","id");
+CREATE INDEX "sandbox_messages_conversation_idx" ON "sandbox_messages" USING btree ("conversation","id");--> statement-breakpoint
+CREATE UNIQUE INDEX "sandbox_messages_ref_key" ON "sandbox_messages" USING btree ("ref");

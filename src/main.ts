@@ -1,4 +1,11 @@
 import type { Server } from 'node:http';
+import type Router from '@koa/router';
+import { createSandboxPlatform } from '../adapters/sandbox/platform.js';
+import { sandboxRoutes } from '../adapters/sandbox/routes.js';
+import { startBackground } from './background.js';
+import { conversationHandler } from './conversation.js';
+import type { Platform } from './domain/messaging/platform.js';
+import { ALL_JOBS } from './jobs/all-jobs.js';
 import { ensureDemoSecret } from './app-secret.js';
 import { loadConfig } from './config.js';
 import { openDb } from './db/client.js';
@@ -34,7 +41,7 @@ async function main(): Promise<void> {
   const database = await openDb({ ...(config.databaseUrl ? { databaseUrl: config.databaseUrl } : {}), dataDir: config.dataDir });
   let shuttingDown = false;
   // Filled in once listening; the shutdown handler is registered earlier so a signal during boot is handled.
-  const running: { server?: Server } = {};
+  const running: { server?: Server; stopBackground?: () => Promise<void> } = {};
   const shutdown = async (signal: string) => {
     if (shuttingDown) return;
     shuttingDown = true;
@@ -47,6 +54,7 @@ async function main(): Promise<void> {
     force.unref();
     await new Promise<void>((resolve) => (running.server ? running.server.close(() => resolve()) : resolve()));
     clearTimeout(force);
+    await running.stopBackground?.();
     await database.close();
     logger.info('stopped');
     logger.flush();
@@ -64,7 +72,16 @@ async function main(): Promise<void> {
   }
 
   const calendar = createCalendar(config.timezone, calendarOverrideStore(database.db));
-  const app = createApp({ config, database, logger, clock, calendar, metrics: createMetrics() });
+  const inbox = { database, clock, logger: logger.child({ part: 'inbox' }), handler: conversationHandler(config.publicBaseUrl) };
+  const platforms: Platform[] = [];
+  const routers: Router[] = [];
+  if (config.sandbox) {
+    platforms.push(createSandboxPlatform({ database, clock }));
+    routers.push(sandboxRoutes({ database, clock, inbox, requireAdminToken: !config.demoMode }));
+  }
+  const background = await startBackground({ database, clock, calendar, logger, inbox, platforms, jobs: ALL_JOBS, timezone: config.timezone, publicBaseUrl: config.publicBaseUrl });
+  running.stopBackground = () => background.stop();
+  const app = createApp({ config, database, logger, clock, calendar, metrics: createMetrics(), routers });
   const server = app.listen(config.port);
   running.server = server;
   await new Promise<void>((resolve, reject) => {

@@ -4,6 +4,7 @@ import { adminApi } from './api/index.js';
 import { errorHandler } from './middleware/errors.js';
 import { requestContext } from './middleware/request-context.js';
 import { healthRoutes } from './routes/health.js';
+import { homeRoutes } from './routes/home.js';
 
 /** Builds the Koa app without listening, so tests drive `app.callback()` or listen on port 0. */
 export function createApp(deps: AppDeps): Koa {
@@ -17,7 +18,7 @@ export function createApp(deps: AppDeps): Koa {
     ctx.set('Referrer-Policy', 'no-referrer');
     await next();
   });
-  for (const router of [healthRoutes(deps), adminApi(deps)]) {
+  for (const router of [healthRoutes(deps), homeRoutes(deps), adminApi(deps), ...(deps.routers ?? [])]) {
     app.use(router.routes());
     app.use(router.allowedMethods());
   }

@@ -1,3 +1,4 @@
+import type Router from '@koa/router';
 import type { Config } from '../config.js';
 import type { Database } from '../db/client.js';
 import type { Calendar } from '../domain/calendar.js';
@@ -19,4 +20,6 @@ export interface AppDeps {
   calendar: Calendar;
   metrics: Metrics;
   readiness?: ReadinessCheck[];
+  /** Routers of the configured adapters (platform callbacks, the sandbox); main.ts decides which. */
+  routers?: Router[];
 }

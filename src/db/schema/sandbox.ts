@@ -1,4 +1,4 @@
-import { bigint, index, jsonb, pgEnum, pgTable, text, timestamp } from 'drizzle-orm/pg-core';
+import { bigint, index, jsonb, pgEnum, pgTable, text, timestamp, uniqueIndex } from 'drizzle-orm/pg-core';
 
 export const sandboxDirection = pgEnum('sandbox_direction', ['in', 'out']);
 
@@ -23,5 +23,9 @@ export const sandboxMessages = pgTable(
     ref: text('ref'),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull(),
   },
-  (t) => [index('sandbox_messages_conversation_idx').on(t.conversation, t.id)],
+  (t) => [
+    index('sandbox_messages_conversation_idx').on(t.conversation, t.id),
+    // Like a platform's task_id: a resend of the same outbox row (after a crash) is not a second message.
+    uniqueIndex('sandbox_messages_ref_key').on(t.ref),
+  ],
 );

@@ -14,10 +14,10 @@ export async function handleConversation(event: InboundEvent, ports: Conversatio
   const person = await ports.people.byPlatformIdentity(event.platform, event.senderId);
   if (!person) return [{ to: 'sender', message: { type: 'card', card: unknownPersonCard(event) } }];
 
-  const intent = event.kind === 'action' ? actionIntent(event) : parseReply(event.text ?? '');
+  const intent = event.kind === 'enter' ? { intent: 'help' as const } : event.kind === 'action' ? actionIntent(event) : parseReply(event.text ?? '');
   switch (intent.intent) {
     case 'help':
-    case 'unknown':
+    default:
       // In a group, help goes to the person privately: the group is not a place for one person's menu.
       return [{ to: 'sender', message: { type: 'card', card: helpCard(event, person, ports) } }];
   }

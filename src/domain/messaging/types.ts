@@ -10,7 +10,8 @@ export interface InboundEvent {
   platform: PlatformId;
   /** Stable across the platform's retries of the same event: the dedupe key (UNIQUE(platform, event_id)). */
   eventId: string;
-  kind: 'message' | 'action';
+  /** `enter`: the person opened the chat with the bot (WeCom enter_agent; the sandbox on first open). */
+  kind: 'message' | 'action' | 'enter';
   senderId: string;
   /** Present when the event happened in a group chat. */
   chatId?: string;

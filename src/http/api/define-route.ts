@@ -2,7 +2,8 @@ import type Router from '@koa/router';
 import type { Context } from 'koa';
 import { z } from 'zod';
 import type { AdminPrincipal } from '../../db/repositories/admin-tokens.js';
-import { ForbiddenError, ValidationError } from '../../errors.js';
+import { ForbiddenError } from '../../errors.js';
+import { parseInput } from '../validate.js';
 import { readJsonBody } from '../read-body.js';
 
 export type Access = 'read' | 'write';
@@ -50,11 +51,5 @@ export function mountRoutes(router: Router, routes: ApiRoute[]): void {
 }
 
 function parse(schema: z.ZodType | undefined, value: unknown, where: string): never {
-  if (!schema) return undefined as never;
-  const res = schema.safeParse(value);
-  if (!res.success) {
-    const details = res.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message }));
-    throw new ValidationError(`${where}不合法：${details.map((d) => `${d.path || '(整体)'} ${d.message}`).join('；')}`, details);
-  }
-  return res.data as never;
+  return (schema ? parseInput(schema, value, where) : undefined) as never;
 }
