@@ -86,9 +86,11 @@ export async function runCli(argv: string[], io: CliIo = {}, commands: CliComman
 function describeError(e: unknown): string {
   if (e instanceof ConfigError) return e.message;
   if (e instanceof AppError) {
-    const details = Array.isArray(e.details)
-      ? e.details.map((d) => `  ${typeof d === 'string' ? d : ((d as { message?: string }).message ?? JSON.stringify(d))}`).join('\n')
-      : '';
+    const lines = Array.isArray(e.details)
+      ? e.details.map((d) => (typeof d === 'string' ? d : ((d as { message?: string }).message ?? JSON.stringify(d))))
+      : [];
+    // Some messages already list their details; print each problem once.
+    const details = lines.filter((l) => !e.message.includes(l)).map((l) => `  ${l}`).join('\n');
     return `错误：${e.message}${details ? `\n${details}` : ''}`;
   }
   return `错误：${e instanceof Error ? (e.stack ?? e.message) : String(e)}`;

@@ -48,8 +48,9 @@ export async function parsePlanFile(bytes: Uint8Array, fileName: string, options
   const ext = extname(fileName).toLowerCase();
   switch (ext) {
     case '.txt':
-    case '.md':
       return fromText('text', decodeText(bytes), options);
+    case '.md':
+      return fromText('text', plainTextFromMarkdown(decodeText(bytes)), options);
     case '.docx':
       return fromText('docx', await docxText(bytes), options);
     case '.xlsx':
@@ -57,6 +58,21 @@ export async function parsePlanFile(bytes: Uint8Array, fileName: string, options
     default:
       return unsupported(ext, fileName);
   }
+}
+
+/**
+ * Markdown → the plain lines the outline parser reads: "## 一、总体要求" → "一、总体要求", "**（一）…**" → "（一）…",
+ * "> 引文" → "引文". A markdown list item "1. …" already reads as a level-3 item.
+ */
+export function plainTextFromMarkdown(text: string): string {
+  return text
+    .split(/\r\n|\r|\n/)
+    .map((line) => line
+      .replace(/^\s*#{1,6}\s+/, '')
+      .replace(/^\s*>\s?/, '')
+      .replace(/(\*\*|__)(.+?)\1/g, '$2')
+      .replace(/\\([.()（）\\*_#>-])/g, '$1'))
+    .join('\n');
 }
 
 function unsupported(ext: string, fileName: string): never {

@@ -1,7 +1,19 @@
 import type { CliCommand } from '../command.js';
 import { calendarCommand } from './calendar.js';
 import { createAdminTokenCommand } from './create-admin-token.js';
+import { importOrgCommand } from './import-org.js';
 import { migrateCommand } from './migrate.js';
+import { parseReplyCommand } from './parse-reply.js';
+import { runJobCommand } from './run-job.js';
+import { seedDemoCommand } from './seed-demo.js';
 
 /** Every command of `npm run cli`; the order is the order of the help text. */
-export const COMMANDS: CliCommand[] = [migrateCommand, createAdminTokenCommand, calendarCommand];
+export const COMMANDS: CliCommand[] = [
+  migrateCommand,
+  importOrgCommand,
+  seedDemoCommand,
+  createAdminTokenCommand,
+  calendarCommand,
+  runJobCommand,
+  parseReplyCommand,
+];

@@ -46,9 +46,11 @@ export function planItems(outline: PlanOutline, options: { year: number; details
   for (const entry of walkOutline(outline)) {
     const details = options.details?.get(entry.node);
     const fromColumn = details?.deadlineText ? parseDeadlineCell(details.deadlineText, options.year) : null;
-    const fromText = fromColumn ?? extractDeadline(`${entry.node.title}。${entry.node.text}`, options.year);
-    const [deadline, deadlineSource]: [string, DeadlineSource] =
-      fromColumn !== null ? [fromColumn, 'column'] : fromText !== null ? [fromText, 'text'] : [`${options.year}-12-31`, 'year-end'];
+    const fromText = fromColumn === null ? extractDeadline(`${entry.node.title}。${entry.node.text}`, options.year) : null;
+    let deadline = `${options.year}-12-31`;
+    let deadlineSource: DeadlineSource = 'year-end';
+    if (fromColumn !== null) [deadline, deadlineSource] = [fromColumn, 'column'];
+    else if (fromText !== null) [deadline, deadlineSource] = [fromText, 'text'];
     items.push({ ...entry, dimensions: effectiveDimensions(entry.node, entry.ancestors), deadline, deadlineSource, details });
   }
   return items;
