@@ -72,7 +72,7 @@ async function main(): Promise<void> {
   }
 
   const calendar = createCalendar(config.timezone, calendarOverrideStore(database.db));
-  const inbox = { database, clock, logger: logger.child({ part: 'inbox' }), handler: conversationHandler(config.publicBaseUrl) };
+  const inbox = { database, clock, logger: logger.child({ part: 'inbox' }), handler: conversationHandler({ publicBaseUrl: config.publicBaseUrl, timezone: config.timezone, clock }) };
   const platforms: Platform[] = [];
   const routers: Router[] = [];
   if (config.sandbox) {

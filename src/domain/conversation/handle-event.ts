@@ -14,7 +14,7 @@ export async function handleConversation(event: InboundEvent, ports: Conversatio
   const person = await ports.people.byPlatformIdentity(event.platform, event.senderId);
   if (!person) return [{ to: 'sender', message: { type: 'card', card: unknownPersonCard(event) } }];
 
-  const intent = event.kind === 'enter' ? { intent: 'help' as const } : event.kind === 'action' ? actionIntent(event) : parseReply(event.text ?? '');
+  const intent = event.kind === 'enter' ? { intent: 'help' as const } : event.kind === 'action' ? actionIntent(event) : parseReply(event.text ?? '', ports.now, ports.timezone);
   switch (intent.intent) {
     case 'help':
     default:

@@ -20,4 +20,6 @@ export interface ConversationPorts {
   people: PeopleDirectory;
   /** Public base URL for links in cards (H5 pages). */
   publicBaseUrl: string;
+  now: Date;
+  timezone: string;
 }
