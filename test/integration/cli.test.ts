@@ -118,7 +118,7 @@ describe('admin CLI (real entry point)', { timeout: 120_000 }, () => {
   it('seeds the demo organisation once into an empty database', async () => {
     const fresh = await createTestDatabase({ migrate: false });
     const freshDir = mkdtempSync(join(tmpdir(), 'djb-cli-demo-'));
-    const freshEnv = fresh.url ? { DATABASE_URL: fresh.url, DATA_DIR: freshDir } : { DATA_DIR: freshDir };
+    const freshEnv: Record<string, string> = fresh.url ? { DATABASE_URL: fresh.url, DATA_DIR: freshDir } : { DATA_DIR: freshDir };
     await fresh.drop(); // PGlite: the in-memory one is not used; PostgreSQL: recreate below through the CLI's own connection
     try {
       if (fresh.url) {
