@@ -4,3 +4,4 @@ export * from './admin.js';
 export * from './messaging.js';
 export * from './jobs.js';
 export * from './sandbox.js';
+export * from './plans.js';
