@@ -1,10 +1,9 @@
 import type { Database } from './db/client.js';
-import type { Calendar } from './domain/calendar.js';
 import type { Clock } from './domain/clock.js';
 import type { Platform } from './domain/messaging/platform.js';
 import type { InboxDeps } from './inbox/handle-inbound.js';
 import { startInboxRetryLoop } from './inbox/retry-loop.js';
-import type { Job } from './jobs/job.js';
+import type { Job, JobDeps } from './jobs/job.js';
 import { JobRunner } from './jobs/runner.js';
 import type { Logger } from './log.js';
 import { OutboxDispatcher } from './outbox/dispatcher.js';
@@ -12,13 +11,11 @@ import { OutboxDispatcher } from './outbox/dispatcher.js';
 export interface BackgroundDeps {
   database: Database;
   clock: Clock;
-  calendar: Calendar;
   logger: Logger;
   inbox: InboxDeps;
   platforms: Platform[];
   jobs: Job[];
-  timezone: string;
-  publicBaseUrl: string;
+  jobDeps: JobDeps;
 }
 
 /** Starts the outbox dispatcher, the inbox retry loop and the job scheduler; returns a stop function. */
@@ -26,10 +23,7 @@ export async function startBackground(deps: BackgroundDeps): Promise<{ stop(): P
   const dispatcher = new OutboxDispatcher({ database: deps.database, clock: deps.clock, logger: deps.logger.child({ part: 'outbox' }), platforms: deps.platforms });
   await dispatcher.start();
   const stopRetry = startInboxRetryLoop(deps.inbox);
-  const runner = new JobRunner(
-    { database: deps.database, clock: deps.clock, calendar: deps.calendar, logger: deps.logger.child({ part: 'jobs' }), publicBaseUrl: deps.publicBaseUrl, timezone: deps.timezone },
-    deps.jobs,
-  );
+  const runner = new JobRunner({ ...deps.jobDeps, logger: deps.logger.child({ part: 'jobs' }) }, deps.jobs);
   runner.start();
   return {
     runner,

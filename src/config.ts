@@ -60,6 +60,7 @@ const envSchema = z.object({
   DINGTALK_OAPI_BASE_URL: url('DingTalk old API'),
   DINGTALK_GATEWAY_URL: wsOrHttpUrl,
   SANDBOX: optionalString.pipe(z.enum(['on', 'off']).optional()),
+  TOPIC_PUSH_TIME: optionalString.refine((v) => v === undefined || /^([01]\d|2[0-3]):[0-5]\d$/.test(v), 'must be a time HH:mm such as 09:00'),
 });
 
 export interface WecomConfig {
@@ -96,6 +97,8 @@ export interface Config {
   sandbox: boolean;
   /** No messenger platform configured: embedded sandbox, demo data, generated secret. */
   demoMode: boolean;
+  /** Local time (HH:mm) of the monthly topic push on the month's first working day. */
+  topicPushTime: string;
 }
 
 const WECOM_APP_VARS = ['WECOM_CORP_ID', 'WECOM_AGENT_ID', 'WECOM_SECRET', 'WECOM_TOKEN', 'WECOM_ENCODING_AES_KEY'] as const;
@@ -167,6 +170,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     ...(dingtalk ? { dingtalk } : {}),
     sandbox: e.SANDBOX ? e.SANDBOX === 'on' : demoMode,
     demoMode,
+    topicPushTime: e.TOPIC_PUSH_TIME ?? '09:00',
   });
 }
 
@@ -178,4 +182,9 @@ function describeValue(v: string | undefined): string {
 
 function stripSlash(u: string): string {
   return u.replace(/\/+$/, '');
+}
+
+/** Enabled messenger platforms in priority order: a person is reached on the first one they are on. */
+export function enabledPlatforms(config: Readonly<Config>): ('wecom' | 'dingtalk' | 'sandbox')[] {
+  return [...(config.wecom ? ['wecom' as const] : []), ...(config.dingtalk ? ['dingtalk' as const] : []), ...(config.sandbox ? ['sandbox' as const] : [])];
 }

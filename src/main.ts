@@ -5,13 +5,11 @@ import { sandboxRoutes } from '../adapters/sandbox/routes.js';
 import { startBackground } from './background.js';
 import { conversationHandler } from './conversation.js';
 import type { Platform } from './domain/messaging/platform.js';
-import { ALL_JOBS } from './jobs/all-jobs.js';
-import { ensureDemoSecret } from './app-secret.js';
+import { allJobs } from './jobs/all-jobs.js';
+import { appSecretOf, buildJobDeps } from './runtime.js';
 import { loadConfig } from './config.js';
 import { openDb } from './db/client.js';
 import { migrate } from './db/migrate.js';
-import { calendarOverrideStore } from './db/repositories/calendar.js';
-import { createCalendar } from './domain/calendar.js';
 import { systemClock } from './domain/clock.js';
 import { seedDemoIfEmpty } from './demo.js';
 import { loadDotEnv } from './env-file.js';
@@ -35,8 +33,6 @@ async function main(): Promise<void> {
   }
   const logger = createLogger({ level: config.logLevel });
   const clock = systemClock;
-  const appSecret = config.appSecret ?? ensureDemoSecret(config.dataDir).secret;
-  void appSecret; // signs H5 links; the H5 pages arrive with the messaging core
 
   const database = await openDb({ ...(config.databaseUrl ? { databaseUrl: config.databaseUrl } : {}), dataDir: config.dataDir });
   let shuttingDown = false;
@@ -71,17 +67,18 @@ async function main(): Promise<void> {
     if (seeded) logger.info('demo organisation seeded');
   }
 
-  const calendar = createCalendar(config.timezone, calendarOverrideStore(database.db));
-  const inbox = { database, clock, logger: logger.child({ part: 'inbox' }), handler: conversationHandler({ publicBaseUrl: config.publicBaseUrl, timezone: config.timezone, clock }) };
+  const jobDeps = buildJobDeps(config, database, clock, logger);
+  const { calendar, links } = jobDeps;
+  const inbox = { database, clock, logger: logger.child({ part: 'inbox' }), handler: conversationHandler({ links, timezone: config.timezone, clock }) };
   const platforms: Platform[] = [];
   const routers: Router[] = [];
   if (config.sandbox) {
     platforms.push(createSandboxPlatform({ database, clock }));
     routers.push(sandboxRoutes({ database, clock, inbox, requireAdminToken: !config.demoMode }));
   }
-  const background = await startBackground({ database, clock, calendar, logger, inbox, platforms, jobs: ALL_JOBS, timezone: config.timezone, publicBaseUrl: config.publicBaseUrl });
+  const background = await startBackground({ database, clock, logger, inbox, platforms, jobs: allJobs(config), jobDeps });
   running.stopBackground = () => background.stop();
-  const app = createApp({ config, database, logger, clock, calendar, metrics: createMetrics(), routers });
+  const app = createApp({ config, database, logger, clock, calendar, metrics: createMetrics(), routers, links, appSecret: appSecretOf(config) });
   const server = app.listen(config.port);
   running.server = server;
   await new Promise<void>((resolve, reject) => {

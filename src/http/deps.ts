@@ -3,6 +3,7 @@ import type { Config } from '../config.js';
 import type { Database } from '../db/client.js';
 import type { Calendar } from '../domain/calendar.js';
 import type { Clock } from '../domain/clock.js';
+import type { LinkSigner } from '../domain/conversation/ports.js';
 import type { Logger } from '../log.js';
 import type { Metrics } from '../metrics.js';
 
@@ -19,6 +20,9 @@ export interface AppDeps {
   clock: Clock;
   calendar: Calendar;
   metrics: Metrics;
+  /** Signs the H5 links in cards and verifies them on the pages. */
+  links: LinkSigner;
+  appSecret: string;
   readiness?: ReadinessCheck[];
   /** Routers of the configured adapters (platform callbacks, the sandbox); main.ts decides which. */
   routers?: Router[];

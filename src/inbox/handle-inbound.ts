@@ -6,6 +6,7 @@ import type { InboundEvent, OutboundMessage, Reply } from '../domain/messaging/t
 import type { Logger } from '../log.js';
 import { enqueueMessages, type EnqueueInput } from '../outbox/enqueue.js';
 import { backoffMs } from '../outbox/backoff.js';
+import { recipientId } from '../db/repositories/people-directory.js';
 
 /** Runs the conversation for one event inside the transaction that marks it handled. */
 export type EventHandler = (tx: Tx, event: InboundEvent) => Promise<Reply[]>;
@@ -93,21 +94,39 @@ export async function processEvent(deps: InboxDeps, inboxId: number, event: Inbo
       const now = deps.clock.now();
       const replies = await deps.handler(tx, event);
       const held: number[] = [];
-      const items: EnqueueInput[] = replies.map((r, i) => {
+      const items: EnqueueInput[] = [];
+      for (const [i, r] of replies.entries()) {
+        let recipientKind: 'person' | 'chat' = 'person';
+        let recipient = event.senderId;
+        let personId: number | null = null;
+        if (typeof r.to === 'object') {
+          // Another person (e.g. the secretary who approves): their identity on the event's platform.
+          const id = await recipientId(tx, event.platform, r.to.personId);
+          if (!id) {
+            log.warn({ personId: r.to.personId }, 'reply dropped: the person has no identity on this platform');
+            continue;
+          }
+          recipient = id;
+          personId = r.to.personId;
+        } else if (r.to === 'chat' && event.chatId !== undefined) {
+          recipientKind = 'chat';
+          recipient = event.chatId;
+        }
         const holdThis = r.to === 'sender' && held.length < passiveReplies;
-        if (holdThis) held.push(i);
-        const toChat = r.to === 'chat' && event.chatId !== undefined;
-        return {
+        if (holdThis) held.push(items.length);
+        items.push({
           platform: event.platform,
-          recipientKind: toChat ? 'chat' : 'person',
-          recipient: toChat ? event.chatId! : event.senderId,
+          recipientKind,
+          recipient,
+          personId,
           message: r.message,
           // Derived from the event: handling the same event again yields the same rows, which dedupe.
           idempotencyKey: `reply:${event.platform}:${event.eventId}:${i}`,
           notBefore: holdThis ? new Date(now.getTime() + PASSIVE_HOLD_MS) : now,
-          replyContext: event.replyContext ?? null,
-        };
-      });
+          // Context such as a DingTalk sessionWebhook belongs to the sender's conversation only.
+          replyContext: recipient === event.senderId || recipientKind === 'chat' ? (event.replyContext ?? null) : null,
+        });
+      }
       await enqueueMessages(tx, items, now);
       const heldKeys = held.map((i) => items[i]!.idempotencyKey);
       const heldRows = heldKeys.length

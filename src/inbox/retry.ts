@@ -9,14 +9,16 @@ import { processEvent, type InboxDeps } from './handle-inbound.js';
  * answer through the outbox only — the platform's request is long gone.
  */
 export async function retryDueInbox(deps: InboxDeps, limit = 50): Promise<number> {
-  const now = deps.clock.now();
-  const lease = new Date(now.getTime() + 60_000);
+  // ISO strings, not Dates: drizzle's postgres.js driver cannot send a Date as a raw-SQL parameter.
+  const nowDate = deps.clock.now();
+  const now = nowDate.toISOString();
+  const lease = new Date(nowDate.getTime() + 60_000).toISOString();
   const res = await deps.database.db.execute(sql`
-    update inbox_events e set status = 'processing', lease_until = ${lease}, attempts = e.attempts + 1
+    update inbox_events e set status = 'processing', lease_until = ${lease}::timestamptz, attempts = e.attempts + 1
     where e.id in (
       select id from inbox_events
-      where (status in ('pending', 'failed') and next_attempt_at <= ${now})
-         or (status = 'processing' and lease_until < ${now})
+      where (status in ('pending', 'failed') and next_attempt_at <= ${now}::timestamptz)
+         or (status = 'processing' and lease_until < ${now}::timestamptz)
       order by next_attempt_at, id
       limit ${limit}
       for update skip locked

@@ -1,4 +1,7 @@
 import type { Job } from './job.js';
+import { monthlyTopicPushJob } from './monthly-topic-push.js';
 
-/** Every scheduled job of the product. Capabilities add theirs here (the monthly topic push, reminders, digests). */
-export const ALL_JOBS: Job[] = [];
+/** Every scheduled job of the product. Capabilities add theirs here (reminders, digests). */
+export function allJobs(opts: { topicPushTime: string }): Job[] {
+  return [monthlyTopicPushJob(opts.topicPushTime)];
+}

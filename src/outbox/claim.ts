@@ -21,14 +21,17 @@ export interface ClaimedRow {
  */
 export async function claimDueRows(db: Db, now: Date, limit: number, leaseMs: number, platforms: PlatformId[]): Promise<ClaimedRow[]> {
   if (platforms.length === 0) return [];
-  const lease = new Date(now.getTime() + leaseMs);
+  // ISO strings, not Dates: drizzle's postgres.js driver passes raw-SQL parameters to the wire unserialised,
+  // and postgres.js cannot write a Date there (PGlite can, which hid it).
+  const lease = new Date(now.getTime() + leaseMs).toISOString();
+  const at = now.toISOString();
   const platformList = sql.join(platforms.map((p) => sql`${p}::platform_name`), sql`, `);
   const res = await db.execute(sql`
-    update outbox o set status = 'sending', lease_until = ${lease}, attempts = o.attempts + 1
+    update outbox o set status = 'sending', lease_until = ${lease}::timestamptz, attempts = o.attempts + 1
     where o.id in (
       select id from outbox
       where platform in (${platformList})
-        and ((status = 'pending' and not_before <= ${now}) or (status = 'sending' and lease_until < ${now}))
+        and ((status = 'pending' and not_before <= ${at}::timestamptz) or (status = 'sending' and lease_until < ${at}::timestamptz))
       order by not_before, id
       limit ${limit}
       for update skip locked

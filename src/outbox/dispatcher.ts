@@ -81,13 +81,15 @@ export class OutboxDispatcher {
       return Promise.resolve();
     }
     return new Promise<void>((resolve) => {
-      const timer = setTimeout(done, this.opts.pollMs ?? 1000);
-      function done() {
+      // Ending by the timer must also drop the waker: a stale one would swallow the next wake() (set `woken`
+      // back to false) while a round runs, and a notification arriving then would wait out a whole pollMs.
+      const done = () => {
         clearTimeout(timer);
-        resolve();
-      }
-      this.wakeUp = () => {
         this.wakeUp = undefined;
+        resolve();
+      };
+      const timer = setTimeout(done, this.opts.pollMs ?? 1000);
+      this.wakeUp = () => {
         this.woken = false;
         done();
       };
@@ -151,7 +153,7 @@ export class OutboxDispatcher {
         const ids = sql.join(sent.map((s) => sql`${s.id}`), sql`, `);
         const refs = sql.join(sent.map((s) => sql`${s.ref}`), sql`, `);
         await tx.execute(sql`
-          update outbox o set status = 'sent', sent_at = ${now}, lease_until = null, last_error = null, platform_ref = v.ref
+          update outbox o set status = 'sent', sent_at = ${now.toISOString()}::timestamptz, lease_until = null, last_error = null, platform_ref = v.ref
           from (select unnest(array[${ids}]::bigint[]) as id, unnest(array[${refs}]::text[]) as ref) v
           where o.id = v.id`);
       }

@@ -1,5 +1,6 @@
 import { sql } from 'drizzle-orm';
 import type { DbOrTx } from '../db/client.js';
+import { rows } from '../db/migrate.js';
 import { outbox } from '../db/schema/index.js';
 import type { OutboundMessage, PlatformId } from '../domain/messaging/types.js';
 
@@ -17,7 +18,7 @@ export interface EnqueueInput {
   replyContext?: Record<string, unknown> | null;
 }
 
-/** Multi-row insert; chunked so a 50 000-recipient push stays within the driver's parameter limit. */
+/** Rows per insert statement; keeps each statement's JSON parameter a few MB for a 50 000-recipient push. */
 const CHUNK = 2000;
 
 /**
@@ -27,25 +28,28 @@ const CHUNK = 2000;
 export async function enqueueMessages(tx: DbOrTx, items: EnqueueInput[], now: Date): Promise<number> {
   let inserted = 0;
   for (let i = 0; i < items.length; i += CHUNK) {
-    const chunk = items.slice(i, i + CHUNK);
-    const res = await tx
-      .insert(outbox)
-      .values(
-        chunk.map((m) => ({
-          platform: m.platform,
-          recipientKind: m.recipientKind,
-          recipient: m.recipient,
-          personId: m.personId ?? null,
-          message: m.message,
-          idempotencyKey: m.idempotencyKey,
-          notBefore: m.notBefore,
-          replyContext: m.replyContext ?? null,
-          createdAt: now,
-        })),
-      )
-      .onConflictDoNothing({ target: outbox.idempotencyKey })
-      .returning({ id: outbox.id });
-    inserted += res.length;
+    // One JSON parameter per chunk instead of drizzle's multi-row VALUES: building a 2 000-row, 18 000-parameter
+    // insert costs drizzle ~0.3-0.7 s of CPU per chunk, which put a 50 000-recipient push at ~15 s.
+    const chunk = JSON.stringify(
+      items.slice(i, i + CHUNK).map((m) => ({
+        platform: m.platform,
+        recipient_kind: m.recipientKind,
+        recipient: m.recipient,
+        person_id: m.personId ?? null,
+        message: m.message,
+        idempotency_key: m.idempotencyKey,
+        not_before: m.notBefore.toISOString(),
+        reply_context: m.replyContext ?? null,
+      })),
+    );
+    const res = await tx.execute(sql`
+      insert into ${outbox} (platform, recipient_kind, recipient, person_id, message, idempotency_key, not_before, reply_context, created_at)
+      select x.platform, x.recipient_kind, x.recipient, x.person_id, x.message, x.idempotency_key, x.not_before, x.reply_context, ${now.toISOString()}::timestamptz
+      from jsonb_to_recordset(${chunk}::jsonb) as x(platform platform_name, recipient_kind recipient_kind, recipient text, person_id integer,
+        message jsonb, idempotency_key text, not_before timestamptz, reply_context jsonb)
+      on conflict (idempotency_key) do nothing
+      returning id`);
+    inserted += rows(res).length;
   }
   // Delivered at commit; a dispatcher that misses it still finds the rows on its next poll.
   if (inserted > 0) await tx.execute(sql`select pg_notify(${OUTBOX_CHANNEL}, '')`);

@@ -6,6 +6,7 @@ import { migrateCommand } from './migrate.js';
 import { parseReplyCommand } from './parse-reply.js';
 import { runJobCommand } from './run-job.js';
 import { seedDemoCommand } from './seed-demo.js';
+import { topicCommand } from './topic.js';
 
 /** Every command of `npm run cli`; the order is the order of the help text. */
 export const COMMANDS: CliCommand[] = [
@@ -13,6 +14,7 @@ export const COMMANDS: CliCommand[] = [
   importOrgCommand,
   seedDemoCommand,
   createAdminTokenCommand,
+  topicCommand,
   calendarCommand,
   runJobCommand,
   parseReplyCommand,

@@ -1,7 +1,6 @@
-import { calendarOverrideStore } from '../../db/repositories/calendar.js';
-import { createCalendar } from '../../domain/calendar.js';
 import { ValidationError } from '../../errors.js';
-import { ALL_JOBS } from '../../jobs/all-jobs.js';
+import { allJobs } from '../../jobs/all-jobs.js';
+import { buildJobDeps } from '../../runtime.js';
 import { JobRunner } from '../../jobs/runner.js';
 import { createLogger } from '../../log.js';
 import { output, type CliCommand } from '../command.js';
@@ -19,7 +18,7 @@ export const runJobCommand: CliCommand = {
   async run(ctx, args) {
     const json = args.values.json === true;
     if (args.values.list || args.positionals.length === 0) {
-      const jobs = ALL_JOBS.map((j) => ({ name: j.name, cron: j.cron, workdaysOnly: j.workdaysOnly ?? false, description: j.description }));
+      const jobs = allJobs(ctx.config()).map((j) => ({ name: j.name, cron: j.cron, workdaysOnly: j.workdaysOnly ?? false, description: j.description }));
       output(ctx, json, { jobs }, jobs.length ? jobs.map((j) => `${j.name}  ${j.cron}${j.workdaysOnly ? '（仅工作日）' : ''}  ${j.description}`).join('\n') : '（暂无定时任务）');
       return 0;
     }
@@ -28,14 +27,8 @@ export const runJobCommand: CliCommand = {
     const atRaw = typeof args.values.at === 'string' ? args.values.at : undefined;
     const at = atRaw ? parseLocalTime(atRaw, config.timezone) : ctx.clock.now();
     const database = await ctx.database();
-    const runner = new JobRunner(
-      {
-        database, clock: ctx.clock, calendar: createCalendar(config.timezone, calendarOverrideStore(database.db)),
-        logger: createLogger({ level: 'warn', destination: process.stderr }), publicBaseUrl: config.publicBaseUrl, timezone: config.timezone,
-      },
-      ALL_JOBS,
-      'cli',
-    );
+    const logger = createLogger({ level: 'warn', destination: process.stderr });
+    const runner = new JobRunner(buildJobDeps(config, database, ctx.clock, logger), allJobs(config), 'cli');
     const outcome = await runner.fire(name, at, { manual: true });
     output(ctx, json, outcome, outcome.ran ? `${name}：${outcome.status === 'succeeded' ? '完成' : `失败：${outcome.error}`}` : `${name}：未运行（${outcome.reason}）`);
     return outcome.ran && outcome.status === 'failed' ? 1 : 0;

@@ -1,46 +1,111 @@
 import { buildHelpCard, type HelpRole } from '../../../cards/builders/digest-help.js';
 import type { Card } from '../../../cards/model.js';
-import { makeCard } from '../../../cards/builders/make-card.js';
+import { makeIntent, type Intent } from '../../replies/intent.js';
 import { parseReply } from '../../replies/parse-reply.js';
 import type { InboundEvent, Reply } from '../messaging/types.js';
+import { complete, eventKey, myTasks, progress, topic, undo } from './checklist-handlers.js';
+import { decideExtension, requestExtension } from './extension-handlers.js';
 import type { ConversationPorts, PersonView } from './ports.js';
+import { noticeCard, toSender } from './reply-cards.js';
 
 /**
  * The conversation router: one inbound event → the replies it deserves. Pure apart from the ports, so the
- * inbox can run it inside the transaction that marks the event handled. Card keys derive from the event id,
- * so handling the same event again (after a crash) produces the same outbox rows, which dedupe.
+ * inbox runs it inside the transaction that marks the event handled. Card keys derive from the event id, so
+ * handling the same event again (after a crash) produces the same outbox rows, which dedupe.
  */
 export async function handleConversation(event: InboundEvent, ports: ConversationPorts): Promise<Reply[]> {
   const person = await ports.people.byPlatformIdentity(event.platform, event.senderId);
-  if (!person) return [{ to: 'sender', message: { type: 'card', card: unknownPersonCard(event) } }];
+  if (!person) return [toSender(unknownPersonCard(event))];
 
-  const intent = event.kind === 'enter' ? { intent: 'help' as const } : event.kind === 'action' ? actionIntent(event) : parseReply(event.text ?? '', ports.now, ports.timezone);
+  if (event.kind === 'enter') return [toSender(helpCard(event, person, ports))];
+  if (event.kind === 'action') return handleAction(event, person, ports);
+
+  const intent = parseReply(event.text ?? '', ports.now, ports.timezone);
+  return handleIntent(event, person, ports, intent);
+}
+
+async function handleIntent(event: InboundEvent, person: PersonView, ports: ConversationPorts, intent: Intent): Promise<Reply[]> {
   switch (intent.intent) {
     case 'help':
+      return [toSender(helpCard(event, person, ports))];
+    case 'my_tasks':
+      return myTasks(event, person, ports);
+    case 'topic':
+      return topic(event, person, ports);
+    case 'complete':
+      return complete(event, person, ports, { items: intent.items, all: intent.all }, intent.note);
+    case 'undo':
+      return undo(event, person, ports, { items: intent.items });
+    case 'extend':
+      return requestExtension(event, person, ports, intent);
+    case 'extension_approve':
+    case 'extension_reject':
+      return decideExtension(event, person, ports, intent.intent === 'extension_approve', intent.target, intent.note);
+    case 'progress':
+      return progress(event, person, ports);
+    case 'unknown':
+      // A wrong guess is worse than asking; but asking every time is noise: help at most once an hour.
+      return (await ports.checklist.claimHelp(person.id, ports.now)) ? [toSender(helpCard(event, person, ports, true))] : [];
     default:
-      // In a group, help goes to the person privately: the group is not a place for one person's menu.
-      return [{ to: 'sender', message: { type: 'card', card: helpCard(event, person, ports) } }];
+      return [toSender(noticeCard(eventKey('soon', event), '功能即将开通', `“${event.text ?? ''}”对应的功能（${FEATURE_NAMES[intent.intent] ?? intent.intent}）尚未开通，敬请期待。回复“帮助”查看目前可用的功能。`))];
   }
 }
 
-function actionIntent(event: InboundEvent): { intent: 'help' | 'unknown' } {
-  return event.action?.payload.op === 'help' ? { intent: 'help' } : { intent: 'unknown' };
+const FEATURE_NAMES: Partial<Record<Intent['intent'], string>> = {
+  digest: '今日简报',
+  scoring_start: '互观互检',
+  scoring_progress: '互观互检',
+  scoring_close: '互观互检',
+  score: '互观互检打分',
+  my_sheets: '互观互检评分表',
+  mute: '提醒设置',
+  meeting_held: '组织生活登记',
+};
+
+/** Card buttons: the action id says what, the payload says which (assignment, record, request). */
+async function handleAction(event: InboundEvent, person: PersonView, ports: ConversationPorts): Promise<Reply[]> {
+  const action = event.action!;
+  const num = (k: string): number | null => {
+    const v = Number(action.payload[k]);
+    return Number.isInteger(v) && v > 0 ? v : null;
+  };
+  switch (action.actionId) {
+    case 'complete':
+    case 'learned': {
+      const id = num('item');
+      return id ? complete(event, person, ports, { assignmentId: id }, null) : [];
+    }
+    case 'undo': {
+      const id = num('record');
+      return id ? undo(event, person, ports, { recordId: id }) : [];
+    }
+    case 'approve-extension':
+    case 'reject-extension':
+      return decideExtension(event, person, ports, action.actionId === 'approve-extension', action.payload.request ?? null, null);
+    case 'my-tasks':
+      return myTasks(event, person, ports);
+    case 'help':
+      return [toSender(helpCard(event, person, ports))];
+    default:
+      // A button this version does not know (an old card): say so rather than guess.
+      return handleIntent(event, person, ports, makeIntent('unknown', {}));
+  }
 }
 
-function helpCard(event: InboundEvent, person: PersonView, ports: ConversationPorts): Card {
-  return buildHelpCard({
-    key: `help:${event.platform}:${event.eventId}`,
+function helpCard(event: InboundEvent, person: PersonView, ports: ConversationPorts, unclear = false): Card {
+  const card = buildHelpCard({
+    key: eventKey('help', event),
     roles: person.roles.filter((r): r is HelpRole => r === 'secretary' || r === 'leader'),
-    helpUrl: `${ports.publicBaseUrl}/h5/help`,
+    helpUrl: ports.links.help(),
   });
+  if (!unclear) return card;
+  return { ...card, header: { ...card.header, subtitle: '没看懂您的意思，您可以这样说：' } };
 }
 
 function unknownPersonCard(event: InboundEvent): Card {
-  return makeCard({
-    kind: 'help',
-    key: `unknown-person:${event.platform}:${event.eventId}`,
-    header: { title: '尚未登记您的党员信息', source: '党建助手' },
-    blocks: [{ type: 'text', text: '党建助手还不认识您的账号。请联系本单位机关党委（党务干部）把您的账号登记到组织信息中。' }],
-    actions: [],
-  });
+  return noticeCard(
+    eventKey('unknown-person', event),
+    '尚未登记您的党员信息',
+    '党建助手还不认识您的账号。请联系本单位机关党委（党务干部）把您的账号登记到组织信息中。',
+  );
 }

@@ -1,3 +1,4 @@
+import type { ChecklistStore } from '../checklist/ports.js';
 import type { PlatformId } from '../messaging/types.js';
 
 export type RoleName = 'member' | 'secretary' | 'committee_member' | 'admin' | 'leader';
@@ -8,6 +9,9 @@ export interface PersonView {
   name: string;
   unitId: number;
   unitName: string;
+  /** The 党支部 the person belongs to (their unit, or the branch above their 党小组); null at 机关党委 level. */
+  branchId: number | null;
+  branchName: string | null;
   roles: RoleName[];
 }
 
@@ -15,11 +19,19 @@ export interface PeopleDirectory {
   byPlatformIdentity(platform: PlatformId, externalId: string): Promise<PersonView | undefined>;
 }
 
+/** Signed, person-bound, expiring H5 links (built outside the core, which holds no secret). */
+export interface LinkSigner {
+  checklist(personId: number): string;
+  topic(personId: number, month: string): string;
+  extension(personId: number, extensionId: number): string;
+  help(): string;
+}
+
 /** What a handler may use; bound to the transaction that also records the event as handled. */
 export interface ConversationPorts {
   people: PeopleDirectory;
-  /** Public base URL for links in cards (H5 pages). */
-  publicBaseUrl: string;
+  checklist: ChecklistStore;
+  links: LinkSigner;
   now: Date;
   timezone: string;
 }

@@ -35,9 +35,12 @@ export interface InboundAction {
 
 export type OutboundMessage = { type: 'card'; card: Card } | { type: 'text'; text: string };
 
-/** What handling an event wants said, and to whom: the sender privately, or the chat the event came from. */
+/**
+ * What handling an event wants said, and to whom: the sender privately, the chat the event came from, or
+ * another person privately (e.g. the branch secretary who must approve an extension), on the same platform.
+ */
 export interface Reply {
-  to: 'sender' | 'chat';
+  to: 'sender' | 'chat' | { personId: number };
   message: OutboundMessage;
 }
 

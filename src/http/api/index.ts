@@ -5,12 +5,14 @@ import { calendarRoutes } from './calendar-routes.js';
 import { mountRoutes, type ApiRoute } from './define-route.js';
 import { buildOpenApi } from './openapi.js';
 import { orgRoutes } from './org-routes.js';
+import { topicRoutes } from './topic-routes.js';
+import { planRoutes } from './plan-routes.js';
 
 export const API_VERSION = '1.0.0';
 
 /** The admin API. Later capabilities add their route lists here. */
 export function apiRouteList(deps: AppDeps): ApiRoute[] {
-  return [...orgRoutes(deps), ...calendarRoutes(deps)];
+  return [...orgRoutes(deps), ...topicRoutes(deps), ...calendarRoutes(deps), ...planRoutes(deps)];
 }
 
 export function adminApi(deps: AppDeps): Router {
