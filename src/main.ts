@@ -6,6 +6,7 @@ import { startBackground } from './background.js';
 import { conversationHandler } from './conversation.js';
 import type { Platform } from './domain/messaging/platform.js';
 import { allJobs } from './jobs/all-jobs.js';
+import { pushTopic } from './jobs/monthly-topic-push.js';
 import { appSecretOf, buildJobDeps } from './runtime.js';
 import { loadConfig } from './config.js';
 import { openDb } from './db/client.js';
@@ -62,10 +63,6 @@ async function main(): Promise<void> {
   await migrate(database); // a failing migration stops the boot (the error propagates to the catch below)
   logger.info({ database: database.kind }, 'database migrated');
 
-  if (config.demoMode) {
-    const seeded = await seedDemoIfEmpty(database, clock);
-    if (seeded) logger.info('demo organisation seeded');
-  }
 
   const jobDeps = buildJobDeps(config, database, clock, logger);
   const { calendar, links } = jobDeps;
@@ -75,6 +72,14 @@ async function main(): Promise<void> {
   if (config.sandbox) {
     platforms.push(createSandboxPlatform({ database, clock }));
     routers.push(sandboxRoutes({ database, clock, inbox, requireAdminToken: !config.demoMode }));
+  }
+  if (config.demoMode) {
+    const month = await seedDemoIfEmpty(database, clock, config.timezone);
+    if (month) {
+      // The demo shows the month's topic at once rather than waiting for the first working day.
+      const pushed = await pushTopic(jobDeps, month, clock.now());
+      logger.info({ month, pushed }, 'demo organisation seeded and this month\'s topic pushed');
+    }
   }
   const background = await startBackground({ database, clock, logger, inbox, platforms, jobs: allJobs(config), jobDeps });
   running.stopBackground = () => background.stop();

@@ -51,7 +51,7 @@ export function buildHelpCard(input: HelpInput): Card {
     key: input.key,
     header: { title: '党建助手使用说明', subtitle: '点按钮或直接回复文字都可以', source: '党建助手' },
     blocks: [{ type: 'text', text: roles.flatMap((r) => HELP_LINES[r]).join('\n') }],
-    actions: [callback('my-tasks', '我的任务', '我的任务', {}, 'primary')],
+    actions: [callback('my-tasks', '查看我的任务', '我的任务', {}, 'primary')],
     link: { label: '查看完整说明', url: input.helpUrl },
   });
 }

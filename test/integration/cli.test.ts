@@ -129,7 +129,7 @@ describe('admin CLI (real entry point)', { timeout: 120_000 }, () => {
       const first = await runCliProcess(['seed-demo', '--json'], freshEnv);
       expect(first.stderr).toBe('');
       expect(first.code).toBe(0);
-      expect(JSON.parse(first.stdout)).toEqual({ unchanged: false, chatsCreated: 6 });
+      expect(JSON.parse(first.stdout)).toMatchObject({ unchanged: false, chatsCreated: 6 });
       const second = await runCliProcess(['seed-demo'], freshEnv);
       expect(second.code).toBe(0);
       expect(second.stdout).toContain('没有改动');
