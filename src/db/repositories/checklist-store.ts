@@ -199,7 +199,7 @@ export function checklistStore(db: DbOrTx): ChecklistStore {
         .onConflictDoUpdate({
           target: conversationState.personId,
           set: { lastHelpAt: at },
-          setWhere: sql`${conversationState.lastHelpAt} is null or ${conversationState.lastHelpAt} < ${hourAgo}`,
+          setWhere: sql`${conversationState.lastHelpAt} is null or ${conversationState.lastHelpAt} < ${hourAgo.toISOString()}::timestamptz`,
         })
         .returning({ personId: conversationState.personId });
       return res.length > 0;

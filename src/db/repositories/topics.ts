@@ -102,7 +102,7 @@ export async function listTopics(db: DbOrTx) {
 export async function fanOutTopic(tx: DbOrTx, topicId: number, at: Date): Promise<number> {
   const res = await tx.execute(sql`
     insert into assignments (item_id, assignee_kind, person_id, due_date, created_at)
-    select i.id, 'person', p.id, i.due_date, ${at}
+    select i.id, 'person', p.id, i.due_date, ${at.toISOString()}::timestamptz
     from plan_items i cross join people p
     where i.topic_id = ${topicId} and i.active and p.active
     on conflict on constraint assignments_item_assignee_key do nothing
