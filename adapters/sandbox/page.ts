@@ -10,6 +10,7 @@ export function sandboxPage(): string {
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>党建助手 · 沙箱消息</title>
+<link rel="icon" href="data:,">
 <link rel="stylesheet" href="/sandbox/app.css">
 <script src="/sandbox/app.js" defer></script>
 </head>
@@ -60,14 +61,22 @@ legend { font-weight: 600; margin-bottom: 4px; }
 .conv[aria-checked="true"] { border-color: #b71c1c; background: #fff5f5; font-weight: 600; }
 .chat { flex: 1; min-width: 0; background: #fff; border: 1px solid var(--line); border-radius: 8px; padding: 12px; display: flex; flex-direction: column; min-height: 70vh; }
 .chat h2 { margin: 0 0 4px; font-size: 16px; }
+#chat-note:empty { display: none; }
 .messages { list-style: none; margin: 0; padding: 8px 0; flex: 1; overflow-y: auto; }
 .msg { margin: 8px 0; display: flex; flex-direction: column; }
 .msg .who { font-size: 12px; color: #666; }
 .msg.in { align-items: flex-end; }
 .msg.in .bubble { background: #95ec69; }
+.msg.in.other { align-items: flex-start; }
+.msg.in.other .bubble { background: #f0f1f3; }
 .bubble { max-width: 85%; padding: 8px 10px; border-radius: 8px; background: #f0f1f3; white-space: pre-wrap; word-break: break-word; }
 .card { max-width: 92%; border: 1px solid var(--line); border-radius: 8px; background: #fff; padding: 10px 12px; box-shadow: 0 1px 2px rgba(0,0,0,.05); }
 .card h3, .card .card-title { margin: 0 0 4px; font-size: 16px; }
+.card p { margin: 4px 0; }
+.card .card-source { margin: 0 0 2px; font-size: 12px; color: #666; }
+.card .card-subtitle { margin: 0 0 6px; font-size: 13px; color: #666; }
+.card .card-actions { display: flex; flex-wrap: wrap; align-items: center; gap: 4px 10px; margin-top: 6px; }
+.card .card-actions form { margin: 0; }
 .card form { display: inline-block; margin: 4px 6px 0 0; }
 .card ol, .card ul { padding-left: 20px; margin: 6px 0; }
 .btn { font-size: 14px; padding: 6px 12px; border-radius: 6px; border: 1px solid var(--line); background: #fff; cursor: pointer; }
@@ -75,10 +84,12 @@ legend { font-weight: 600; margin-bottom: 4px; }
 .btn-primary { background: #b71c1c; color: #fff; border-color: #b71c1c; }
 .btn-danger { color: var(--red); border-color: var(--red); }
 .btn[disabled] { opacity: .5; cursor: default; }
-.composer { display: flex; gap: 8px; border-top: 1px solid var(--line); padding-top: 8px; }
+.composer { display: flex; gap: 8px; border-top: 1px solid var(--line); padding-top: 8px; background: #fff; position: sticky; bottom: 0; padding-bottom: 4px; }
 .composer input { flex: 1; padding: 10px; font-size: 15px; border: 1px solid var(--line); border-radius: 6px; }
 .visually-hidden { position: absolute; width: 1px; height: 1px; overflow: hidden; clip: rect(0 0 0 0); white-space: nowrap; }
-@media (max-width: 700px) { .layout { flex-direction: column; padding: 8px; } .side { flex: none; width: 100%; } .chat { min-height: 60vh; } }
+@media (min-width: 701px) { .chat { height: calc(100vh - 120px); min-height: 420px; } .messages { min-height: 0; } }
+@media (max-width: 700px) { .layout { flex-direction: column; padding: 8px; } .side { flex: none; width: 100%; } .chat { min-height: 60vh; }
+  #conversation-list { display: flex; flex-wrap: wrap; gap: 6px; } .conv { display: inline-block; width: auto; margin: 0; } }
 `;
 
 export const SANDBOX_JS = String.raw`
@@ -90,7 +101,8 @@ export const SANDBOX_JS = String.raw`
     if (m) { sessionStorage.setItem('djb_token', decodeURIComponent(m[1])); history.replaceState(null, '', location.pathname); }
     return sessionStorage.getItem('djb_token');
   })();
-  const state = { people: [], chats: [], person: null, conversation: null, lastId: 0, timer: null, names: new Map() };
+  // gen changes whenever the shown conversation does, so an answer to an older poll is dropped.
+  const state = { people: [], chats: [], person: null, conversation: null, gen: 0, lastId: 0, timer: null, names: new Map(), pollFailed: false };
 
   async function api(path, body) {
     const headers = { 'content-type': 'application/json' };
@@ -105,16 +117,17 @@ export const SANDBOX_JS = String.raw`
   async function loadDirectory() {
     const d = await api('/directory');
     state.people = d.people; state.chats = d.chats;
+    // By unit id, not name: names repeat across branches (each may have a 第一党小组).
     const byUnit = new Map();
     for (const p of d.people) {
       state.names.set(String(p.id), p.name);
-      if (!byUnit.has(p.unitName)) byUnit.set(p.unitName, []);
-      byUnit.get(p.unitName).push(p);
+      if (!byUnit.has(p.unitId)) byUnit.set(p.unitId, { label: p.unitLabel || p.unitName, list: [] });
+      byUnit.get(p.unitId).list.push(p);
     }
     const select = $('person');
-    for (const [unit, list] of byUnit) {
+    for (const { label, list } of byUnit.values()) {
       const group = document.createElement('optgroup');
-      group.label = unit;
+      group.label = label;
       for (const p of list) {
         const o = document.createElement('option');
         o.value = String(p.id);
@@ -141,7 +154,7 @@ export const SANDBOX_JS = String.raw`
   }
 
   async function openConversation(key, label) {
-    state.conversation = key; state.lastId = 0;
+    state.conversation = key; state.lastId = 0; state.gen++;
     $('messages').textContent = '';
     $('chat-title').textContent = label;
     $('chat-note').textContent = key.startsWith('chat:') ? '群聊：机器人给你的私人回复会出现在“与党建助手的单聊”中。' : '';
@@ -152,7 +165,8 @@ export const SANDBOX_JS = String.raw`
 
   function appendMessage(m) {
     const li = document.createElement('li');
-    li.className = 'msg ' + m.direction;
+    // In a group, other people's messages sit on the left like the bot's; only mine are on the right.
+    li.className = 'msg ' + m.direction + (m.direction === 'in' && m.party !== state.person ? ' other' : '');
     li.dataset.id = String(m.id);
     const who = document.createElement('span');
     who.className = 'who';
@@ -160,7 +174,7 @@ export const SANDBOX_JS = String.raw`
     li.appendChild(who);
     if (m.html) {
       const card = document.createElement('div');
-      card.className = 'card';
+      card.className = 'card-wrap'; // the renderer's <article> is the card itself
       card.innerHTML = m.html; // produced by the sandbox renderer, which escapes every string
       li.appendChild(card);
     } else {
@@ -173,21 +187,29 @@ export const SANDBOX_JS = String.raw`
     li.scrollIntoView({ block: 'end' });
   }
 
+  // Polls overlap (the timer, and the poll after sending): each appends only what is newer than what is shown.
   async function poll() {
     if (!state.conversation) return;
     const conv = state.conversation;
+    const gen = state.gen;
     try {
       const d = await api('/conversations/' + encodeURIComponent(conv) + '/messages?after=' + state.lastId);
-      if (conv !== state.conversation) return;
-      for (const m of d.messages) { appendMessage(m); state.lastId = Math.max(state.lastId, m.id); }
-      status('');
-    } catch (e) { status(e.message); }
+      if (gen !== state.gen) return;
+      for (const m of d.messages) {
+        if (m.id <= state.lastId) continue;
+        appendMessage(m); state.lastId = m.id;
+      }
+      // Clear only a message a poll put there; a refused send keeps its explanation.
+      if (state.pollFailed) { state.pollFailed = false; status(''); }
+    } catch (e) { state.pollFailed = true; status(e.message); }
   }
 
   $('person').addEventListener('change', async (ev) => {
     state.person = ev.target.value || null;
-    state.conversation = null;
+    state.conversation = null; state.gen++;
     $('messages').textContent = '';
+    $('chat-title').textContent = '请先选择人员'; $('chat-note').textContent = '';
+    $('text').disabled = true; $('send').disabled = true;
     renderConversations();
     if (!state.person) return;
     await openConversation('person:' + state.person, '与党建助手的单聊');
@@ -199,6 +221,7 @@ export const SANDBOX_JS = String.raw`
     const input = $('text');
     const text = input.value.trim();
     if (!text || !state.person) return;
+    status('');
     const body = { from: Number(state.person), text };
     if (state.conversation && state.conversation.startsWith('chat:')) body.chat = state.conversation.slice(5);
     try { await api('/messages', body); input.value = ''; await poll(); } catch (e) { status(e.message); }
@@ -221,6 +244,7 @@ export const SANDBOX_JS = String.raw`
     if (state.conversation && state.conversation.startsWith('chat:')) body.chat = state.conversation.slice(5);
     const button = form.querySelector('button');
     if (button) button.disabled = true;
+    status('');
     try { await api('/actions', body); await poll(); } catch (e) { status(e.message); if (button) button.disabled = false; }
   });
 

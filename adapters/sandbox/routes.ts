@@ -63,8 +63,16 @@ export function sandboxRoutes(deps: SandboxRouteDeps): Router {
       .leftJoin(orgUnits, eq(orgUnits.id, chats.unitId))
       .where(eq(chats.platform, 'sandbox'))
       .orderBy(asc(chats.id));
+    // Unit names repeat (every branch may have a 第一党小组): the page groups by unit id and shows the branch too.
+    const units = new Map((await db.select({ id: orgUnits.id, name: orgUnits.name, parentId: orgUnits.parentId, kind: orgUnits.kind }).from(orgUnits)).map((u) => [u.id, u]));
+    const unitLabel = (id: number): string => {
+      const u = units.get(id);
+      if (!u) return '';
+      const parent = u.kind === 'group' && u.parentId !== null ? units.get(u.parentId) : undefined;
+      return parent ? `${parent.name} / ${u.name}` : u.name;
+    };
     ctx.body = {
-      people: items.map((p) => ({ id: p.id, name: p.name, unitName: p.unitName, roles: p.roles.map((r) => r.role) })),
+      people: items.map((p) => ({ id: p.id, name: p.name, unitId: p.unitId, unitName: p.unitName, unitLabel: unitLabel(p.unitId), roles: p.roles.map((r) => r.role) })),
       chats: groupChats,
     };
   });

@@ -10,6 +10,9 @@ import { createApp } from '../../src/http/app.js';
 import type { AppDeps } from '../../src/http/deps.js';
 import { createLogger } from '../../src/log.js';
 import { createMetrics } from '../../src/metrics.js';
+import { linkSigner } from '../../src/h5/link-signer.js';
+
+export const TEST_APP_SECRET = 'test-secret-'.padEnd(40, 'x');
 
 /** Captures every log line the app writes, so tests can assert that secrets never appear. */
 export class LogCapture extends Writable {
@@ -43,6 +46,8 @@ export async function startTestApp(database: Database, env: Record<string, strin
     clock,
     calendar: createCalendar(config.timezone, calendarOverrideStore(database.db)),
     metrics: createMetrics(),
+    links: linkSigner({ secret: TEST_APP_SECRET, publicBaseUrl: config.publicBaseUrl, clock }),
+    appSecret: TEST_APP_SECRET,
   };
   const server: Server = createApp(deps).listen(0, '127.0.0.1');
   await new Promise<void>((resolve) => server.once('listening', () => resolve()));
