@@ -21,6 +21,8 @@ export const sandboxActionBody = z.object({
   action: z.string().min(1).max(128),
   payload: z.record(z.string(), z.string()).default({}),
   values: z.record(z.string(), z.array(z.string())).optional(),
+  /** The button's text, only to show the click in the conversation. */
+  label: z.string().max(40).optional(),
   eventId: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/).optional(),
 });
 

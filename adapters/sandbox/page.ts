@@ -239,7 +239,8 @@ export const SANDBOX_JS = String.raw`
       if (['card', 'action', 'ref', 'payload'].includes(k)) continue;
       (values[k] = values[k] || []).push(String(v));
     }
-    const body = { from: Number(state.person), card: String(fd.get('card')), action: String(fd.get('action')), payload: JSON.parse(String(fd.get('payload') || '{}')) };
+    const clicked = form.querySelector('button');
+    const body = { from: Number(state.person), card: String(fd.get('card')), action: String(fd.get('action')), payload: JSON.parse(String(fd.get('payload') || '{}')), label: clicked ? clicked.textContent.trim().slice(0, 40) : '' };
     if (Object.keys(values).length) body.values = values;
     if (state.conversation && state.conversation.startsWith('chat:')) body.chat = state.conversation.slice(5);
     const button = form.querySelector('button');

@@ -90,7 +90,7 @@ export function sandboxRoutes(deps: SandboxRouteDeps): Router {
     await checkParties(body.from, body.chat);
     const event = actionEvent(body, deps.clock.now());
     ctx.status = 202;
-    ctx.body = await accept(event, body.chat, null);
+    ctx.body = await accept(event, body.chat, `（点击了“${body.label || body.action}”）`);
   });
 
   api.post('/enter', async (ctx) => {
@@ -121,7 +121,7 @@ export function sandboxRoutes(deps: SandboxRouteDeps): Router {
     }
   }
 
-  async function accept(event: ReturnType<typeof messageEvent>, chat: string | undefined, text: string | null) {
+  async function accept(event: ReturnType<typeof messageEvent>, chat: string | undefined, text: string) {
     // Shown in the conversation like a sent message; the ref keeps a repeated post from showing twice.
     await insertSandboxMessages(
       db,
@@ -129,7 +129,7 @@ export function sandboxRoutes(deps: SandboxRouteDeps): Router {
         conversation: chat ? chatConversation(chat) : personConversation(event.senderId),
         direction: 'in',
         party: event.senderId,
-        text: text ?? `（点击了按钮：${event.action?.actionId ?? ''}）`,
+        text,
         ref: `event:${event.eventId}`,
       }],
       deps.clock.now(),

@@ -151,7 +151,7 @@ describe('sandbox messenger (headless Chromium, real server, real database)', ()
       // Its button: an action event; the bot answers with a new card.
       await firstCard.getByRole('button', { name: '我的任务' }).click();
       await expect.poll(() => botMessages(page).count(), { timeout: REPLY_MS }).toBe(2);
-      await expect.poll(() => myMessages(page).last().textContent()).toContain('点击了按钮');
+      await expect.poll(() => myMessages(page).last().textContent()).toContain('点击了“查看我的任务”');
       const keys = await botMessages(page).locator('article.card').evaluateAll((as) => as.map((a) => (a as HTMLElement).dataset.cardKey));
       expect(new Set(keys).size).toBe(2); // a new card, not the first one shown again
       // The clicked button is disabled after the click went through (no double submission).
