@@ -25,6 +25,7 @@ describe('loadConfig', () => {
       logLevel: 'info',
       sandbox: true,
       demoMode: true,
+      topicPushTime: '09:00',
     });
     expect(Object.isFrozen(c)).toBe(true);
   });

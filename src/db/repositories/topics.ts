@@ -3,7 +3,7 @@ import { ConflictError, ValidationError } from '../../errors.js';
 import type { Db, DbOrTx } from '../client.js';
 import { rows } from '../migrate.js';
 import { planItems, topics } from '../schema/index.js';
-import { appendAudit } from './audit.js';
+import { appendAudit, canonicalJson } from './audit.js';
 
 export interface TopicInput {
   /** YYYY-MM */
@@ -59,7 +59,7 @@ export async function saveTopic(db: Db, input: TopicInput, ctx: { actor: string;
       changed = true;
     } else {
       topicId = existing.id;
-      const same = existing.title === input.title.trim() && existing.summary === input.summary.trim() && JSON.stringify(existing.materials) === JSON.stringify(input.materials);
+      const same = existing.title === input.title.trim() && existing.summary === input.summary.trim() && canonicalJson(existing.materials) === canonicalJson(input.materials);
       if (!same) {
         await tx.update(topics).set({ title: input.title.trim(), summary: input.summary.trim(), materials: input.materials }).where(eq(topics.id, topicId));
         changed = true;
