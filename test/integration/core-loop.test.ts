@@ -13,6 +13,8 @@ import { handleInbound, type InboxDeps } from '../../src/inbox/handle-inbound.js
 import { JobRunner } from '../../src/jobs/runner.js';
 import { monthlyTopicPushJob, pushTopic } from '../../src/jobs/monthly-topic-push.js';
 import { createLogger } from '../../src/log.js';
+import { OutboxDispatcher } from '../../src/outbox/dispatcher.js';
+import { createSandboxPlatform } from '../../adapters/sandbox/platform.js';
 import { createTestDatabase, type TestDatabase } from '../support/db.js';
 import { LogCapture } from '../support/app.js';
 
@@ -70,6 +72,12 @@ describe('core loop: topic, replies, records', { timeout: 120_000 }, () => {
     expect(await runner.fire('monthly-topic-push', new Date('2026-11-03T01:00:00Z'))).toMatchObject({ ran: true, result: { status: 'not-first-workday' } });
     await pushTopic({ database: t.database, timezone: tz, links, platforms: ['sandbox'] }, '2026-11', clock.now());
     expect(await count('outbox', sql`idempotency_key like 'topic:2026-11:%'`)).toBe(members);
+    // Dispatched through the real outbox to the sandbox messenger: one topic card in each member's chat.
+    const dispatcher = new OutboxDispatcher({ database: t.database, clock, logger: inbox.logger, platforms: [createSandboxPlatform({ database: t.database, clock })] });
+    while ((await dispatcher.runOnce()) > 0);
+    const perPerson = await q<{ n: number }>(sql`select count(*)::int as n from sandbox_messages where direction = 'out' and card->>'kind' = 'monthly-topic' group by conversation`);
+    expect(perPerson).toHaveLength(members);
+    expect(perPerson.every((r) => r.n === 1)).toBe(true);
   });
 
   it('a text reply records exactly one completion, even when the event arrives repeatedly', async () => {
