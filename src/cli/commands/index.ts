@@ -2,6 +2,7 @@ import type { CliCommand } from '../command.js';
 import { calendarCommand } from './calendar.js';
 import { createAdminTokenCommand } from './create-admin-token.js';
 import { importOrgCommand } from './import-org.js';
+import { importPlanCommand } from './import-plan.js';
 import { migrateCommand } from './migrate.js';
 import { parseReplyCommand } from './parse-reply.js';
 import { runJobCommand } from './run-job.js';
@@ -13,6 +14,7 @@ export const COMMANDS: CliCommand[] = [
   migrateCommand,
   importOrgCommand,
   seedDemoCommand,
+  importPlanCommand,
   createAdminTokenCommand,
   topicCommand,
   calendarCommand,
