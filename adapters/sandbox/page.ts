@@ -224,7 +224,9 @@ export const SANDBOX_JS = String.raw`
     status('');
     const body = { from: Number(state.person), text };
     if (state.conversation && state.conversation.startsWith('chat:')) body.chat = state.conversation.slice(5);
-    try { await api('/messages', body); input.value = ''; await poll(); } catch (e) { status(e.message); }
+    // Cleared at once, like a messenger; put back if the send fails so nothing typed is lost.
+    input.value = '';
+    try { await api('/messages', body); await poll(); } catch (e) { input.value = text; status(e.message); }
     input.focus();
   });
 
