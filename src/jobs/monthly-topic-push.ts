@@ -2,23 +2,27 @@ import { eq, sql } from 'drizzle-orm';
 import { buildChecklistCard } from '../../cards/builders/checklist.js';
 import { buildMonthlyTopicCard } from '../../cards/builders/monthly-topic.js';
 import type { Database, Tx } from '../db/client.js';
+import { calendarOverrideStore } from '../db/repositories/calendar.js';
 import { rows } from '../db/migrate.js';
 import { activeRecipients } from '../db/repositories/recipients.js';
 import { fanOutTopic, markTopicPushed } from '../db/repositories/topics.js';
 import { listSnapshots, topics } from '../db/schema/index.js';
-import { localDate, type Calendar } from '../domain/calendar.js';
+import { createCalendar, localDate, type Calendar } from '../domain/calendar.js';
 import { itemState, shortDate, type AssignmentView } from '../domain/checklist/types.js';
 import { monthLabel } from '../domain/conversation/checklist-handlers.js';
 import type { LinkSigner } from '../domain/conversation/ports.js';
 import type { PlatformId } from '../domain/messaging/types.js';
-import { enqueueMessages, type EnqueueInput } from '../outbox/enqueue.js';
+import type { EnqueueInput } from '../outbox/enqueue.js';
 import type { Job } from './job.js';
+import { dayTable, planPushes, type PushRequest } from './reminder-push-plan.js';
 
 export interface PushDeps {
   database: Database;
   timezone: string;
   links: LinkSigner;
   platforms: PlatformId[];
+  /** For the push policy (rest days); built from the database when absent. */
+  calendar?: Calendar;
 }
 
 export type PushOutcome =
@@ -41,6 +45,8 @@ export async function firstWorkday(calendar: Calendar, month: string): Promise<s
  * One transaction; card keys are per month and person, so running it again sends nothing twice.
  */
 export async function pushTopic(deps: PushDeps, month: string, at: Date): Promise<PushOutcome> {
+  const calendar = deps.calendar ?? createCalendar(deps.timezone, calendarOverrideStore(deps.database.db));
+  const isWorkday = await dayTable(calendar, localDate(at, deps.timezone), localDate(new Date(at.getTime() + 40 * 86_400_000), deps.timezone));
   return deps.database.db.transaction(async (tx) => {
     const [topic] = await tx.select().from(topics).where(eq(topics.month, month));
     if (!topic) return { status: 'no-topic', month } as const;
@@ -79,7 +85,16 @@ export async function pushTopic(deps: PushDeps, month: string, at: Date): Promis
 
     const branchLists = await branchListMessages(tx, month, today, at, recipients, deps.links);
     messages.push(...branchLists);
-    await enqueueMessages(tx, messages, at);
+    // Through the push policy like every push to a person: quiet hours, rest days, the weekly cap, once a day.
+    const requests: PushRequest[] = messages.map((m) => {
+      const topicCard = m.idempotencyKey.startsWith('topic:');
+      const card = (m.message as { card: PushRequest['card'] }).card;
+      return {
+        personId: m.personId!, card, outboxKey: m.idempotencyKey, itemKey: m.idempotencyKey.replace(/:\d+$/, ''), kind: topicCard ? 'topic' : 'branch_list',
+        class: 'notice', priority: topicCard ? 0 : 1, mergeable: false, assignmentIds: [], mergeLine: card.header.title,
+      };
+    });
+    await planPushes(tx, requests, { now: at, timezone: deps.timezone, isWorkday, platforms: deps.platforms, links: deps.links, recipients });
     for (let i = 0; i < snapshots.length; i += 1000) {
       await tx
         .insert(listSnapshots)
@@ -146,7 +161,7 @@ export function monthlyTopicPushJob(pushTime: string): Job {
       const month = today.slice(0, 7);
       const first = await firstWorkday(deps.calendar, month);
       if (today !== first) return { status: 'not-first-workday', today, firstWorkday: first };
-      return pushTopic({ database: deps.database, timezone: deps.timezone, links: deps.links, platforms: deps.platforms }, month, at);
+      return pushTopic({ database: deps.database, timezone: deps.timezone, links: deps.links, platforms: deps.platforms, calendar: deps.calendar }, month, at);
     },
   };
 }

@@ -8,6 +8,8 @@ import { parseReplyCommand } from './parse-reply.js';
 import { runJobCommand } from './run-job.js';
 import { seedDemoCommand } from './seed-demo.js';
 import { topicCommand } from './topic.js';
+import { remindersCommand } from './reminders.js';
+import { burdenReportCommand } from './burden-report.js';
 
 /** Every command of `npm run cli`; the order is the order of the help text. */
 export const COMMANDS: CliCommand[] = [
@@ -18,6 +20,8 @@ export const COMMANDS: CliCommand[] = [
   createAdminTokenCommand,
   topicCommand,
   calendarCommand,
+  remindersCommand,
+  burdenReportCommand,
   runJobCommand,
   parseReplyCommand,
 ];

@@ -7,6 +7,8 @@ import { rows } from '../migrate.js';
 import { completionRecords, conversationState, extensionRequests, listSnapshots, personRoles, people, topics } from '../schema/index.js';
 import { appendAudit } from './audit.js';
 import { personView } from './people-directory.js';
+import { recordMeeting, setPreference } from './reminders-store.js';
+import type { MeetingKind } from '../../domain/reminders/settings.js';
 
 interface AssignmentRow {
   assignment_id: number | string;
@@ -203,6 +205,11 @@ export function checklistStore(db: DbOrTx): ChecklistStore {
         })
         .returning({ personId: conversationState.personId });
       return res.length > 0;
+    },
+    setReminderPreference: (personId, pref, at) => setPreference(db, personId, pref, at),
+    async recordMeeting(m) {
+      const r = await recordMeeting(db, { ...m, kind: m.kind as MeetingKind, minutesUrl: null });
+      return { created: r.created, cancelled: r.cancelled };
     },
     async audit(entry) {
       await appendAudit(db, entry.at, { actor: entry.actor, action: entry.action, subjectType: entry.subjectType, subjectId: entry.subjectId, data: entry.data });

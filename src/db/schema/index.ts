@@ -5,3 +5,4 @@ export * from './messaging.js';
 export * from './jobs.js';
 export * from './sandbox.js';
 export * from './plans.js';
+export * from './reminders.js';

@@ -53,5 +53,9 @@ export interface ChecklistStore {
   topicFor(month: string): Promise<{ id: number; month: string; title: string; summary: string; materials: { title: string; url: string }[] } | undefined>;
   /** Help throttle: returns true (and remembers now) when no help was sent in the last hour. */
   claimHelp(personId: number, at: Date): Promise<boolean>;
+  /** 双提醒: a person's "暂停提醒 3天" (mutedUntil) or "少提醒" (own weekly cap); undefined fields stay. */
+  setReminderPreference(personId: number, pref: { mutedUntil?: string | null; weeklyCap?: number | null }, at: Date): Promise<void>;
+  /** Records a meeting of a branch as held; cancels its reminders still waiting. Same event twice: created false. */
+  recordMeeting(input: { unitId: number; kind: string; heldOn: string; recordedBy: number; via: 'card' | 'text'; sourceEventId: string; at: Date }): Promise<{ created: boolean; cancelled: number }>;
   audit(entry: { actor: string; action: string; subjectType: string; subjectId: string | number; data: Record<string, unknown>; at: Date }): Promise<void>;
 }

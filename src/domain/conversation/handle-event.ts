@@ -6,6 +6,7 @@ import type { InboundEvent, Reply } from '../messaging/types.js';
 import { complete, eventKey, myTasks, progress, topic, undo } from './checklist-handlers.js';
 import { decideExtension, requestExtension } from './extension-handlers.js';
 import type { ConversationPorts, PersonView } from './ports.js';
+import { meetingHeld, mute } from './reminder-handlers.js';
 import { noticeCard, toSender } from './reply-cards.js';
 
 /**
@@ -43,6 +44,10 @@ async function handleIntent(event: InboundEvent, person: PersonView, ports: Conv
       return decideExtension(event, person, ports, intent.intent === 'extension_approve', intent.target, intent.note);
     case 'progress':
       return progress(event, person, ports);
+    case 'mute':
+      return mute(event, person, ports, intent);
+    case 'meeting_held':
+      return meetingHeld(event, person, ports, intent);
     case 'unknown':
       // A wrong guess is worse than asking; but asking every time is noise: help at most once an hour.
       return (await ports.checklist.claimHelp(person.id, ports.now)) ? [toSender(helpCard(event, person, ports, true))] : [];
@@ -58,8 +63,6 @@ const FEATURE_NAMES: Partial<Record<Intent['intent'], string>> = {
   scoring_close: '互观互检',
   score: '互观互检打分',
   my_sheets: '互观互检评分表',
-  mute: '提醒设置',
-  meeting_held: '组织生活登记',
 };
 
 /** Card buttons: the action id says what, the payload says which (assignment, record, request). */
@@ -84,6 +87,8 @@ async function handleAction(event: InboundEvent, person: PersonView, ports: Conv
       return decideExtension(event, person, ports, action.actionId === 'approve-extension', action.payload.request ?? null, null);
     case 'my-tasks':
       return myTasks(event, person, ports);
+    case 'meeting-held':
+      return meetingHeld(event, person, ports, { title: action.payload.meeting ?? null, until: null });
     case 'help':
       return [toSender(helpCard(event, person, ports))];
     default:

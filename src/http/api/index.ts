@@ -7,12 +7,13 @@ import { buildOpenApi } from './openapi.js';
 import { orgRoutes } from './org-routes.js';
 import { topicRoutes } from './topic-routes.js';
 import { planRoutes } from './plan-routes.js';
+import { reminderRoutes } from './reminder-routes.js';
 
 export const API_VERSION = '1.0.0';
 
 /** The admin API. Later capabilities add their route lists here. */
 export function apiRouteList(deps: AppDeps): ApiRoute[] {
-  return [...orgRoutes(deps), ...topicRoutes(deps), ...calendarRoutes(deps), ...planRoutes(deps)];
+  return [...orgRoutes(deps), ...topicRoutes(deps), ...calendarRoutes(deps), ...planRoutes(deps), ...reminderRoutes(deps)];
 }
 
 export function adminApi(deps: AppDeps): Router {
