@@ -2,6 +2,7 @@ import type { Server } from 'node:http';
 import type Router from '@koa/router';
 import { createSandboxPlatform } from '../adapters/sandbox/platform.js';
 import { sandboxRoutes } from '../adapters/sandbox/routes.js';
+import { createWecomAdapter } from '../adapters/wecom/index.js';
 import { startBackground } from './background.js';
 import { conversationHandler } from './conversation.js';
 import type { Platform } from './domain/messaging/platform.js';
@@ -63,12 +64,18 @@ async function main(): Promise<void> {
   await migrate(database); // a failing migration stops the boot (the error propagates to the catch below)
   logger.info({ database: database.kind }, 'database migrated');
 
-
   const jobDeps = buildJobDeps(config, database, clock, logger);
   const { calendar, links } = jobDeps;
   const inbox = { database, clock, logger: logger.child({ part: 'inbox' }), handler: conversationHandler({ links, timezone: config.timezone, clock }) };
   const platforms: Platform[] = [];
   const routers: Router[] = [];
+  const stops: (() => Promise<void>)[] = [];
+  if (config.wecom) {
+    const wecom = createWecomAdapter({ config: config.wecom, database, clock, logger: logger.child({ platform: 'wecom' }), inbox });
+    platforms.push(wecom.platform);
+    routers.push(...wecom.routers);
+    stops.push(() => wecom.stop());
+  }
   if (config.sandbox) {
     platforms.push(createSandboxPlatform({ database, clock }));
     routers.push(sandboxRoutes({ database, clock, inbox, requireAdminToken: !config.demoMode }));
@@ -82,7 +89,10 @@ async function main(): Promise<void> {
     }
   }
   const background = await startBackground({ database, clock, logger, inbox, platforms, jobs: allJobs(config), jobDeps });
-  running.stopBackground = () => background.stop();
+  running.stopBackground = async () => {
+    await background.stop();
+    for (const stop of stops) await stop();
+  };
   const app = createApp({ config, database, logger, clock, calendar, metrics: createMetrics(), routers, links, appSecret: appSecretOf(config) });
   const server = app.listen(config.port);
   running.server = server;
