@@ -9,6 +9,7 @@ import { runJobCommand } from './run-job.js';
 import { seedDemoCommand } from './seed-demo.js';
 import { topicCommand } from './topic.js';
 import { remindersCommand } from './reminders.js';
+import { syncOrgCommand } from './sync-org.js';
 import { burdenReportCommand } from './burden-report.js';
 
 /** Every command of `npm run cli`; the order is the order of the help text. */
@@ -17,6 +18,7 @@ export const COMMANDS: CliCommand[] = [
   importOrgCommand,
   seedDemoCommand,
   importPlanCommand,
+  syncOrgCommand,
   createAdminTokenCommand,
   topicCommand,
   calendarCommand,
