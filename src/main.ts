@@ -3,6 +3,8 @@ import type Router from '@koa/router';
 import { createSandboxPlatform } from '../adapters/sandbox/platform.js';
 import { sandboxRoutes } from '../adapters/sandbox/routes.js';
 import { createWecomAdapter } from '../adapters/wecom/index.js';
+import { createDingtalkAdapter } from '../adapters/dingtalk/index.js';
+import type { ReadinessCheck } from './http/deps.js';
 import { startBackground } from './background.js';
 import { conversationHandler } from './conversation.js';
 import type { Platform } from './domain/messaging/platform.js';
@@ -71,10 +73,20 @@ async function main(): Promise<void> {
   const routers: Router[] = [];
   const stops: (() => Promise<void>)[] = [];
   if (config.wecom) {
-    const wecom = createWecomAdapter({ config: config.wecom, database, clock, logger: logger.child({ platform: 'wecom' }), inbox });
+    const wecom = createWecomAdapter({ config: config.wecom, database, clock, logger, inbox });
     platforms.push(wecom.platform);
     routers.push(...wecom.routers);
     stops.push(() => wecom.stop());
+  }
+  const readiness: ReadinessCheck[] = [];
+  const starts: (() => Promise<void>)[] = [];
+  if (config.dingtalk) {
+    const dingtalk = createDingtalkAdapter({ config: config.dingtalk, database, clock, logger, inbox });
+    platforms.push(dingtalk.platform);
+    readiness.push(dingtalk.readiness);
+    starts.push(() => dingtalk.start());
+    // Stopped before the dispatcher and the database, so no callback arrives on a closing pool.
+    stops.unshift(() => dingtalk.stop());
   }
   if (config.sandbox) {
     platforms.push(createSandboxPlatform({ database, clock }));
@@ -89,11 +101,12 @@ async function main(): Promise<void> {
     }
   }
   const background = await startBackground({ database, clock, logger, inbox, platforms, jobs: allJobs(config), jobDeps });
+  for (const start of starts) await start(); // returns at once; the stream connects in the background
   running.stopBackground = async () => {
-    await background.stop();
     for (const stop of stops) await stop();
+    await background.stop();
   };
-  const app = createApp({ config, database, logger, clock, calendar, metrics: createMetrics(), routers, links, appSecret: appSecretOf(config) });
+  const app = createApp({ config, database, logger, clock, calendar, metrics: createMetrics(), routers, links, appSecret: appSecretOf(config), readiness });
   const server = app.listen(config.port);
   running.server = server;
   await new Promise<void>((resolve, reject) => {

@@ -151,6 +151,7 @@ export async function applyDirectory(database: Database, dir: DirectorySnapshot,
 /** Platform sources; DingTalk adds its own here. Loaded lazily so `--help` needs no platform code. */
 export const DIRECTORY_SOURCES: Record<string, () => Promise<DirectorySource>> = {
   wecom: async () => (await import('../../../adapters/wecom/sync-org.js')).wecomDirectorySource,
+  dingtalk: async () => (await import('../../../adapters/dingtalk/sync-org.js')).dingtalkDirectorySource,
 };
 
 export const syncOrgCommand: CliCommand = {
