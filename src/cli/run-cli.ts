@@ -1,3 +1,4 @@
+import { userInfo } from 'node:os';
 import { parseArgs } from 'node:util';
 import { loadConfig, type Config } from '../config.js';
 import { openDb, type Database } from '../db/client.js';
@@ -68,7 +69,7 @@ export async function runCli(argv: string[], io: CliIo = {}, commands: CliComman
       return database;
     },
     clock: io.clock ?? systemClock,
-    actor: `cli:${process.env.USER ?? 'unknown'}`,
+    actor: `cli:${osUser()}`,
     stdout,
     stderr,
     stdin: io.stdin ?? process.stdin,
@@ -94,4 +95,13 @@ function describeError(e: unknown): string {
     return `错误：${e.message}${details ? `\n${details}` : ''}`;
   }
   return `错误：${e instanceof Error ? (e.stack ?? e.message) : String(e)}`;
+}
+
+/** The operating-system account running the CLI, for the audit log (not a setting, so not from the environment). */
+function osUser(): string {
+  try {
+    return userInfo().username;
+  } catch {
+    return 'unknown';
+  }
 }
