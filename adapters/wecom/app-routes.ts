@@ -2,11 +2,10 @@ import Router from '@koa/router';
 import type { Context } from 'koa';
 import type { WecomConfig } from '../../src/config.js';
 import type { Clock } from '../../src/domain/clock.js';
-import { ValidationError } from '../../src/errors.js';
 import { readRawBody } from '../../src/http/read-body.js';
 import { handleInbound, type InboxDeps } from '../../src/inbox/handle-inbound.js';
 import type { Logger } from '../../src/log.js';
-import { asHttpError, CALLBACK_BODY_LIMIT, signedQuery, SOFT_DEADLINE_MS } from './callback-query.js';
+import { asHttpError, CALLBACK_BODY_LIMIT, signedQuery, SOFT_DEADLINE_MS, urlVerificationHandler } from './callback-query.js';
 import { parseEnvelopeXml, parseMessageXml } from './callback-xml.js';
 import { openCallback, sealReply } from './crypto.js';
 import { appInboundEvent } from './inbound.js';
@@ -31,19 +30,8 @@ export function wecomAppRoutes(deps: AppRouteDeps): Router {
   const keys = { token: deps.config.token, encodingAesKey: deps.config.encodingAesKey, receiveId: deps.config.corpId };
   const log = deps.logger.child({ platform: 'wecom', part: 'app-callback' });
 
-  router.get('/wecom/callback', (ctx) => {
-    const q = signedQuery(ctx);
-    if (q.echostr === undefined) throw new ValidationError('缺少 echostr');
-    try {
-      // §3.1: answer the bare plaintext (no quotes, BOM or newline) within 1 s.
-      const plain = openCallback(keys, { ...q, encrypted: q.echostr });
-      ctx.type = 'text/plain';
-      ctx.body = plain;
-    } catch (err) {
-      log.warn({ reason: err instanceof Error ? err.message : String(err) }, 'wecom URL verification refused');
-      throw asHttpError(err);
-    }
-  });
+  // §3.1: answer the bare plaintext within 1 s.
+  router.get('/wecom/callback', urlVerificationHandler(keys, log, 'wecom'));
 
   router.post('/wecom/callback', async (ctx) => {
     await handlePost(ctx);

@@ -1,11 +1,10 @@
 import Router from '@koa/router';
 import type { Clock } from '../../src/domain/clock.js';
-import { ValidationError } from '../../src/errors.js';
 import { readRawBody } from '../../src/http/read-body.js';
 import { handleInbound, type InboxDeps } from '../../src/inbox/handle-inbound.js';
 import type { Logger } from '../../src/log.js';
 import { botInboundEvent, type WecomBotReplyContext } from './bot-inbound.js';
-import { asHttpError, CALLBACK_BODY_LIMIT, signedQuery, SOFT_DEADLINE_MS } from './callback-query.js';
+import { asHttpError, CALLBACK_BODY_LIMIT, signedQuery, SOFT_DEADLINE_MS, urlVerificationHandler } from './callback-query.js';
 import { MalformedCallback } from './callback-xml.js';
 import { openCallback, sealReply } from './crypto.js';
 import { botPassiveJson } from './passive-answer.js';
@@ -28,18 +27,8 @@ export function wecomBotRoutes(deps: BotRouteDeps): Router {
   const keys = { token: deps.bot.token, encodingAesKey: deps.bot.encodingAesKey, receiveId: '' };
   const log = deps.logger.child({ platform: 'wecom', part: 'bot-callback' });
 
-  router.get('/wecom/bot/callback', (ctx) => {
-    const q = signedQuery(ctx);
-    if (q.echostr === undefined) throw new ValidationError('缺少 echostr');
-    try {
-      const plain = openCallback(keys, { ...q, encrypted: q.echostr });
-      ctx.type = 'text/plain';
-      ctx.body = plain;
-    } catch (err) {
-      log.warn({ reason: err instanceof Error ? err.message : String(err) }, 'wecom bot URL verification refused');
-      throw asHttpError(err);
-    }
-  });
+  // §3.1: answer the bare plaintext within 1 s.
+  router.get('/wecom/bot/callback', urlVerificationHandler(keys, log, 'wecom bot'));
 
   router.post('/wecom/bot/callback', async (ctx) => {
     const q = signedQuery(ctx);

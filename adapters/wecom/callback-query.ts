@@ -1,6 +1,6 @@
 import type { Context } from 'koa';
 import { UnauthorizedError, ValidationError } from '../../src/errors.js';
-import { CallbackRejected } from './crypto.js';
+import { CallbackRejected, openCallback } from './crypto.js';
 import { MalformedCallback } from './callback-xml.js';
 
 /** §3.4 + ARCHITECTURE §3: a callback body larger than this is not WeCom's (413). */
@@ -36,4 +36,27 @@ export function asHttpError(err: unknown): unknown {
   if (err instanceof CallbackRejected) return new UnauthorizedError('回调验证失败');
   if (err instanceof MalformedCallback) return new ValidationError('回调内容格式不正确');
   return err;
+}
+
+/**
+ * The GET URL verification both callback URLs answer (§3.1): verify, decrypt `echostr`, check the receive id,
+ * and answer the bare plaintext (no quotes, BOM or newline) within 1 s. Refusals are 401s, logged without values.
+ */
+export function urlVerificationHandler(
+  keys: Parameters<typeof openCallback>[0],
+  log: { warn(obj: object, msg: string): void },
+  what: string,
+): (ctx: Context) => void {
+  return (ctx) => {
+    const q = signedQuery(ctx);
+    if (q.echostr === undefined) throw new ValidationError('缺少 echostr');
+    try {
+      const plain = openCallback(keys, { ...q, encrypted: q.echostr });
+      ctx.type = 'text/plain';
+      ctx.body = plain;
+    } catch (err) {
+      log.warn({ reason: err instanceof Error ? err.message : String(err) }, `${what} URL verification refused`);
+      throw asHttpError(err);
+    }
+  };
 }
