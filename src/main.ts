@@ -1,28 +1,16 @@
 import type { Server } from 'node:http';
-import type Router from '@koa/router';
-import { createSandboxPlatform } from '../adapters/sandbox/platform.js';
-import { sandboxRoutes } from '../adapters/sandbox/routes.js';
-import { createWecomAdapter } from '../adapters/wecom/index.js';
-import { createDingtalkAdapter } from '../adapters/dingtalk/index.js';
-import type { ReadinessCheck } from './http/deps.js';
-import { startBackground } from './background.js';
-import { conversationHandler } from './conversation.js';
-import type { Platform } from './domain/messaging/platform.js';
-import { allJobs } from './jobs/all-jobs.js';
-import { pushTopic } from './jobs/monthly-topic-push.js';
-import { appSecretOf, buildJobDeps } from './runtime.js';
+import { composeServer } from './compose.js';
 import { loadConfig } from './config.js';
 import { openDb } from './db/client.js';
 import { migrate } from './db/migrate.js';
 import { systemClock } from './domain/clock.js';
-import { seedDemoIfEmpty } from './demo.js';
+import { everyDayAWorkday, seedDemoIfEmpty } from './demo.js';
 import { loadDotEnv } from './env-file.js';
 import { ConfigError } from './errors.js';
-import { createApp } from './http/app.js';
+import { pushTopic } from './jobs/monthly-topic-push.js';
 import { createLogger } from './log.js';
-import { createMetrics } from './metrics.js';
 
-/** Composition root: config → database → migrate → app → listen. Only this file knows concrete adapters. */
+/** Entry point: config → database → migrate → compose (src/compose.ts, the only place that knows adapters) → demo seed → listen. */
 async function main(): Promise<void> {
   loadDotEnv();
   let config;
@@ -66,48 +54,19 @@ async function main(): Promise<void> {
   await migrate(database); // a failing migration stops the boot (the error propagates to the catch below)
   logger.info({ database: database.kind }, 'database migrated');
 
-  const jobDeps = buildJobDeps(config, database, clock, logger);
-  const { calendar, links } = jobDeps;
-  const inbox = { database, clock, logger: logger.child({ part: 'inbox' }), handler: conversationHandler({ links, timezone: config.timezone, clock }) };
-  const platforms: Platform[] = [];
-  const routers: Router[] = [];
-  const stops: (() => Promise<void>)[] = [];
-  if (config.wecom) {
-    const wecom = createWecomAdapter({ config: config.wecom, database, clock, logger, inbox });
-    platforms.push(wecom.platform);
-    routers.push(...wecom.routers);
-    stops.push(() => wecom.stop());
-  }
-  const readiness: ReadinessCheck[] = [];
-  const starts: (() => Promise<void>)[] = [];
-  if (config.dingtalk) {
-    const dingtalk = createDingtalkAdapter({ config: config.dingtalk, database, clock, logger, inbox });
-    platforms.push(dingtalk.platform);
-    readiness.push(dingtalk.readiness);
-    starts.push(() => dingtalk.start());
-    // Stopped before the dispatcher and the database, so no callback arrives on a closing pool.
-    stops.unshift(() => dingtalk.stop());
-  }
-  if (config.sandbox) {
-    platforms.push(createSandboxPlatform({ database, clock }));
-    routers.push(sandboxRoutes({ database, clock, inbox, requireAdminToken: !config.demoMode }));
-  }
+  const composed = composeServer({ config, database, clock, logger });
   if (config.demoMode) {
     const month = await seedDemoIfEmpty(database, clock, config.timezone);
     if (month) {
-      // The demo shows the month's topic at once rather than waiting for the first working day.
-      const pushed = await pushTopic(jobDeps, month, clock.now());
+      // The demo shows the month's topic at once rather than waiting for the first working day: its people are
+      // fictional, so the rest-day rule of the push policy is waived (quiet hours still hold cards at night).
+      const pushed = await pushTopic({ ...composed.jobDeps, calendar: everyDayAWorkday(config.timezone) }, month, clock.now());
       logger.info({ month, pushed }, 'demo organisation seeded and this month\'s topic pushed');
     }
   }
-  const background = await startBackground({ database, clock, logger, inbox, platforms, jobs: allJobs(config), jobDeps });
-  for (const start of starts) await start(); // returns at once; the stream connects in the background
-  running.stopBackground = async () => {
-    for (const stop of stops) await stop();
-    await background.stop();
-  };
-  const app = createApp({ config, database, logger, clock, calendar, metrics: createMetrics(), routers, links, appSecret: appSecretOf(config), readiness });
-  const server = app.listen(config.port);
+  await composed.start();
+  running.stopBackground = () => composed.stop();
+  const server = composed.app.listen(config.port);
   running.server = server;
   await new Promise<void>((resolve, reject) => {
     server.once('listening', resolve);

@@ -1,24 +1,16 @@
-import type { AddressInfo } from 'node:net';
-import type { Server } from 'node:http';
-import { createDingtalkAdapter, type DingtalkAdapter, type DingtalkAdapterDeps } from '../../adapters/dingtalk/index.js';
-import { startBackground } from '../../src/background.js';
+import type { DingtalkAdapter, DingtalkAdapterDeps } from '../../adapters/dingtalk/index.js';
+import { composeServer } from '../../src/compose.js';
 import { loadConfig, type Config } from '../../src/config.js';
-import { conversationHandler } from '../../src/conversation.js';
 import type { Database } from '../../src/db/client.js';
 import { ManualClock } from '../../src/domain/clock.js';
-import { createApp } from '../../src/http/app.js';
 import type { AppDeps } from '../../src/http/deps.js';
-import type { InboxDeps } from '../../src/inbox/handle-inbound.js';
-import { allJobs } from '../../src/jobs/all-jobs.js';
 import type { JobDeps } from '../../src/jobs/job.js';
 import { createLogger } from '../../src/log.js';
-import { createMetrics } from '../../src/metrics.js';
 import type { OutboxDispatcher } from '../../src/outbox/dispatcher.js';
-import { appSecretOf, buildJobDeps } from '../../src/runtime.js';
 import { FakeDingtalkApi } from '../fakes/dingtalk-api.js';
 import { FakeDingtalkGateway } from '../fakes/dingtalk-gateway.js';
 import { LogCapture, TEST_APP_SECRET } from './app.js';
-
+import { delayed, listenOnLoopback } from './listen.js';
 export const DT_CLIENT_ID = 'dingtestclientid';
 export const DT_CLIENT_SECRET = 'dt-test-client-secret-0123456789';
 export const DT_TEMPLATE_ID = '2c278d79-fc0b-41b4-b14e-8b8089dc08e8.schema';
@@ -38,7 +30,7 @@ export interface RunningDingtalkServer {
 }
 
 /**
- * The real server with the DingTalk adapter, wired as src/main.ts will wire it: the conversation handler behind the
+ * The real server with the DingTalk adapter, wired by src/compose.ts exactly as src/main.ts wires it: the conversation handler behind the
  * inbox, the adapter's Platform behind the outbox dispatcher, its stream feeding the inbox, its readiness in
  * /readyz. DingTalk is reached only through DINGTALK_API_BASE_URL / DINGTALK_OAPI_BASE_URL / DINGTALK_GATEWAY_URL,
  * pointed at fresh fakes on 127.0.0.1:0. Sandbox off, so the person's only platform is DingTalk.
@@ -64,42 +56,25 @@ export async function startDingtalkServer(database: Database, opts: {
   });
   const logs = new LogCapture();
   const logger = createLogger({ level: 'debug', destination: logs });
-  const jobDeps = buildJobDeps(config, database, clock, logger);
-  const { calendar, links } = jobDeps;
-  const conversation = conversationHandler({ links, timezone: config.timezone, clock });
-  const delay = opts.handlerDelayMs ?? 0;
-  const handler: InboxDeps['handler'] = delay > 0
-    ? async (tx, event) => {
-        await new Promise((resolve) => setTimeout(resolve, delay));
-        return conversation(tx, event);
-      }
-    : conversation;
-  const inbox: InboxDeps = { database, clock, logger: logger.child({ part: 'inbox' }), handler };
-  const adapter = createDingtalkAdapter({ config: config.dingtalk!, database, clock, logger, inbox, ...(opts.tuning ? { tuning: opts.tuning } : {}) });
-  const background = await startBackground({ database, clock, logger, inbox, platforms: [adapter.platform], jobs: allJobs(config), jobDeps });
-  const deps: AppDeps = {
-    config, database, logger, clock, calendar, metrics: createMetrics(), routers: [], links, appSecret: appSecretOf(config), readiness: [adapter.readiness],
-  };
-  const server: Server = createApp(deps).listen(0, '127.0.0.1');
-  await new Promise<void>((resolve, reject) => {
-    server.once('listening', resolve);
-    server.once('error', reject);
+  const wrapHandler = delayed(opts.handlerDelayMs);
+  const composed = composeServer({
+    config, database, clock, logger,
+    ...(wrapHandler ? { wrapHandler } : {}),
+    ...(opts.tuning ? { dingtalkTuning: opts.tuning } : {}),
   });
-  await adapter.start();
+  await composed.start();
+  const adapter = composed.dingtalk!;
+  const server = await listenOnLoopback(composed.app);
   if (opts.waitForStream !== false) await adapter.stream.waitUntilOpen(10_000);
-  const { port } = server.address() as AddressInfo;
   let stopped = false;
   return {
-    url: `http://127.0.0.1:${port}`,
-    deps, jobDeps, clock, logs, adapter, dispatcher: background.dispatcher, api, gateway,
+    url: server.url,
+    deps: composed.deps, jobDeps: composed.jobDeps, clock, logs, adapter, dispatcher: composed.dispatcher!, api, gateway,
     async stop() {
       if (stopped) return;
       stopped = true;
-      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
-      server.closeIdleConnections();
-      await closed;
-      await adapter.stop();
-      await background.stop();
+      await server.close();
+      await composed.stop();
       await gateway.stop();
       await api.stop();
     },
