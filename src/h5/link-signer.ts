@@ -2,10 +2,17 @@ import type { Clock } from '../domain/clock.js';
 import type { LinkSigner } from '../domain/conversation/ports.js';
 import { DEFAULT_LINK_TTL_SECONDS, signToken } from './signed-link.js';
 
+/** The resource names scoring links are signed for; the H5 routes check the same names. */
+export const scoringResource = {
+  sheets: (roundId: number): string => `scoring:${roundId}`,
+  report: (roundId: number, branchId: number | null): string => `scoring-report:${roundId}:${branchId ?? '*'}`,
+  progress: (roundId: number): string => `scoring-progress:${roundId}`,
+};
+
 /** The core's LinkSigner: absolute URLs under PUBLIC_BASE_URL with a person-bound, expiring token. */
 export function linkSigner(opts: { secret: string; publicBaseUrl: string; clock: Clock; ttlSeconds?: number }): LinkSigner {
-  const link = (path: string, personId: number, resource: string): string => {
-    const expiresAt = Math.floor(opts.clock.now().getTime() / 1000) + (opts.ttlSeconds ?? DEFAULT_LINK_TTL_SECONDS);
+  const link = (path: string, personId: number, resource: string, until?: Date): string => {
+    const expiresAt = until ? Math.floor(until.getTime() / 1000) : Math.floor(opts.clock.now().getTime() / 1000) + (opts.ttlSeconds ?? DEFAULT_LINK_TTL_SECONDS);
     return `${opts.publicBaseUrl}${path}?t=${signToken(opts.secret, { personId, resource, expiresAt })}`;
   };
   return {
@@ -13,5 +20,10 @@ export function linkSigner(opts: { secret: string; publicBaseUrl: string; clock:
     topic: (personId, month) => `${link('/h5/topic', personId, `topic:${month}`)}&m=${month}`,
     extension: (personId, _id) => link('/h5/checklist', personId, 'checklist'),
     help: () => `${opts.publicBaseUrl}/h5/help`,
+    // A sheet link dies with the round: nobody scores after close, whatever the link says.
+    scoringSheets: (personId, roundId, expiresAt) => `${link('/h5/scoring/sheets', personId, scoringResource.sheets(roundId), expiresAt)}&r=${roundId}`,
+    scoringReport: (personId, roundId, branchId) =>
+      `${link('/h5/scoring/report', personId, scoringResource.report(roundId, branchId))}&r=${roundId}${branchId === null ? '' : `&b=${branchId}`}`,
+    scoringProgress: (personId, roundId) => `${link('/h5/scoring/progress', personId, scoringResource.progress(roundId))}&r=${roundId}`,
   };
 }

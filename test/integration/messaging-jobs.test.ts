@@ -38,7 +38,8 @@ describe(`job runner: one run per slot across instances (${testDatabaseUrl ? 'Po
       publicBaseUrl: 'http://localhost:3000',
       timezone: 'Asia/Shanghai',
       // The jobs here build no links; a plain fake of the port is enough.
-      links: { checklist: (p) => `/h5/checklist/${p}`, topic: (p, m) => `/h5/topic/${m}/${p}`, extension: (p, e) => `/h5/extension/${e}/${p}`, help: () => '/h5/help' },
+      links: { checklist: (p) => `/h5/checklist/${p}`, topic: (p, m) => `/h5/topic/${m}/${p}`, extension: (p, e) => `/h5/extension/${e}/${p}`, help: () => '/h5/help',
+        scoringSheets: (p, r) => `/h5/scoring/sheets/${r}/${p}`, scoringReport: (p, r) => `/h5/scoring/report/${r}/${p}`, scoringProgress: (p, r) => `/h5/scoring/progress/${r}/${p}` },
       platforms: ['sandbox'],
       topicPushTime: '09:00',
     };

@@ -6,3 +6,4 @@ export * from './jobs.js';
 export * from './sandbox.js';
 export * from './plans.js';
 export * from './reminders.js';
+export * from './scoring.js';

@@ -25,6 +25,12 @@ export interface LinkSigner {
   topic(personId: number, month: string): string;
   extension(personId: number, extensionId: number): string;
   help(): string;
+  /** A scorer's sheets in a round (list, and each sheet with `&b=<branch>`); expires when the round closes. */
+  scoringSheets(personId: number, roundId: number, expiresAt: Date): string;
+  /** One branch's detailed result, for its secretary (or an admin: branchId null = every branch). */
+  scoringReport(personId: number, roundId: number, branchId: number | null): string;
+  /** Counts only (shown to a group), bound to the person the card was made for. */
+  scoringProgress(personId: number, roundId: number): string;
 }
 
 /** What a handler may use; bound to the transaction that also records the event as handled. */
