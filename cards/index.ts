@@ -17,6 +17,10 @@ export {
   buildScoringRoundCard, buildScoringSheetCard, buildScoringResultsCard, stars,
   type ScoringRoundInput, type ScoringSheetInput, type ScoringResultsInput, type BranchLevel,
 } from './builders/scoring.js';
+export {
+  buildScoringInviteCard, buildQuickScoreCard, buildScoringReviewCard, buildBranchReportCard, quickScoreEligible, QUICK_ITEM_PREFIX,
+  type ScoringInviteInput, type QuickScoreInput, type ScoringReviewInput, type BranchReportInput,
+} from './builders/scoring-flow.js';
 export { buildLeaderDigestCard, buildHelpCard, type LeaderDigestInput, type HelpInput, type HelpRole } from './builders/digest-help.js';
 export { fitLines } from './fit-lines.js';
 export { renderMarkdown, escapeMarkdown, markdownLink, markdownUrl, type MarkdownOptions } from './markdown.js';

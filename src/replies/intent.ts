@@ -19,6 +19,7 @@
  * | `scoring_start`      | title (round name or null)         | "开始互观互检 2026年第四季度"                  |
  * | `scoring_progress`   | —                                  | "打分进度"                                     |
  * | `scoring_close`      | —                                  | "结束互观互检"                                 |
+ * | `scoring_results`    | —                                  | "发布结果", "互观互检结果"                     |
  * | `score`              | target (branch as typed), points   | "二支部 85.5"                                  |
  * | `mute`               | points (days or null), until (date or null) | "少提醒", "暂停提醒 3天", "暂停提醒到月底" |
  * | `unknown`            | —                                  | "收到", "第2项是什么意思", "2完成了3还没"       |
@@ -42,6 +43,7 @@ export const INTENT_NAMES = [
   'scoring_start',
   'scoring_progress',
   'scoring_close',
+  'scoring_results',
   'score',
   'mute',
   'unknown',

@@ -8,10 +8,8 @@ import type {
   ChatView,
   RoundBranchView,
   RoundView,
-  ScorerView,
   ScoringStore,
   SheetView,
-  StoredResults,
 } from '../../domain/scoring/ports.js';
 import type { Scheme, SheetEntry } from '../../domain/scoring/types.js';
 import type { DbOrTx } from '../client.js';
@@ -182,6 +180,21 @@ export function scoringStore(db: DbOrTx): ScoringStore {
     async openRoundInChat(chatId) {
       const [r] = await db.select().from(scoringRounds).where(and(eq(scoringRounds.chatId, chatId), eq(scoringRounds.status, 'open')));
       return r ? roundView(r) : undefined;
+    },
+
+    async latestRoundInChat(chatId) {
+      const [r] = await db.select({ id: scoringRounds.id }).from(scoringRounds).where(eq(scoringRounds.chatId, chatId)).orderBy(desc(scoringRounds.id)).limit(1);
+      return r?.id;
+    },
+
+    async openRoundsOf(personId, now) {
+      const list = await db
+        .select({ round: scoringRounds })
+        .from(scoringRounds)
+        .innerJoin(scoringRoundScorers, and(eq(scoringRoundScorers.roundId, scoringRounds.id), eq(scoringRoundScorers.personId, personId)))
+        .where(and(eq(scoringRounds.status, 'open'), sql`${scoringRounds.closesAt} > ${now.toISOString()}::timestamptz`))
+        .orderBy(desc(scoringRounds.id));
+      return Promise.all(list.map((r) => roundView(r.round)));
     },
 
     async createRound(input) {

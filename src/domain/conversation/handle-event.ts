@@ -7,6 +7,7 @@ import { complete, eventKey, myTasks, progress, topic, undo } from './checklist-
 import { decideExtension, requestExtension } from './extension-handlers.js';
 import type { ConversationPorts, PersonView } from './ports.js';
 import { meetingHeld, mute } from './reminder-handlers.js';
+import { closeScoring, mySheets, publishAction, scoringProgress, scoringResults, startScoring, submitCardSheet, typedScore } from './scoring-handlers.js';
 import { noticeCard, toSender } from './reply-cards.js';
 
 /**
@@ -48,6 +49,18 @@ async function handleIntent(event: InboundEvent, person: PersonView, ports: Conv
       return mute(event, person, ports, intent);
     case 'meeting_held':
       return meetingHeld(event, person, ports, intent);
+    case 'scoring_start':
+      return startScoring(event, person, ports, intent.title);
+    case 'scoring_progress':
+      return scoringProgress(event, person, ports);
+    case 'scoring_close':
+      return closeScoring(event, person, ports);
+    case 'scoring_results':
+      return scoringResults(event, person, ports);
+    case 'my_sheets':
+      return mySheets(event, person, ports);
+    case 'score':
+      return typedScore(event, person, ports, intent);
     case 'unknown':
       // A wrong guess is worse than asking; but asking every time is noise: help at most once an hour.
       return (await ports.checklist.claimHelp(person.id, ports.now)) ? [toSender(helpCard(event, person, ports, true))] : [];
@@ -58,11 +71,6 @@ async function handleIntent(event: InboundEvent, person: PersonView, ports: Conv
 
 const FEATURE_NAMES: Partial<Record<Intent['intent'], string>> = {
   digest: '今日简报',
-  scoring_start: '互观互检',
-  scoring_progress: '互观互检',
-  scoring_close: '互观互检',
-  score: '互观互检打分',
-  my_sheets: '互观互检评分表',
 };
 
 /** Card buttons: the action id says what, the payload says which (assignment, record, request). */
@@ -91,6 +99,14 @@ async function handleAction(event: InboundEvent, person: PersonView, ports: Conv
       return meetingHeld(event, person, ports, { title: action.payload.meeting ?? null, until: null });
     case 'help':
       return [toSender(helpCard(event, person, ports))];
+    case 'scoring-sheet':
+      return mySheets(event, person, ports);
+    case 'submit-sheet':
+      return submitCardSheet(event, person, ports);
+    case 'scoring-publish': {
+      const id = num('round');
+      return id ? publishAction(event, person, ports, id) : [];
+    }
     default:
       // A button this version does not know (an old card): say so rather than guess.
       return handleIntent(event, person, ports, makeIntent('unknown', {}));

@@ -1,5 +1,7 @@
 import type { ChecklistStore } from '../checklist/ports.js';
+import type { Card } from '../../../cards/model.js';
 import type { PlatformId } from '../messaging/types.js';
+import type { ScoringStore } from '../scoring/ports.js';
 
 export type RoleName = 'member' | 'secretary' | 'committee_member' | 'admin' | 'leader';
 
@@ -33,10 +35,25 @@ export interface LinkSigner {
   scoringProgress(personId: number, roundId: number): string;
 }
 
+/**
+ * Messages keyed by the card's own key rather than by the event — sent once however many events ask for them
+ * (a day's nudge) — and posts to a group chat other than the one an event came from (results published from a
+ * private card). WeCom's smart bot can only answer in a group (within an hour of being asked), so
+ * `canPostToChat` is false there. Enqueued in the handling transaction.
+ */
+export interface DirectSender {
+  canPostToChat(platform: PlatformId): boolean;
+  toChat(platform: PlatformId, chatExternalId: string, card: Card): Promise<void>;
+  /** False when the person cannot be reached on that platform. */
+  toPerson(platform: PlatformId, personId: number, card: Card): Promise<boolean>;
+}
+
 /** What a handler may use; bound to the transaction that also records the event as handled. */
 export interface ConversationPorts {
   people: PeopleDirectory;
   checklist: ChecklistStore;
+  scoring: ScoringStore;
+  direct: DirectSender;
   links: LinkSigner;
   now: Date;
   timezone: string;

@@ -69,8 +69,6 @@ export interface SheetView {
   updatedAt: Date;
 }
 
-export interface CandidateScorer extends ScorerView {}
-
 export interface NewRound {
   title: string;
   schemeId: number;
@@ -124,6 +122,10 @@ export interface ScoringStore {
   candidateScorers(branchIds: readonly number[]): Promise<ScorerView[]>;
   roundBySourceEvent(eventId: string): Promise<RoundView | undefined>;
   openRoundInChat(chatId: number): Promise<RoundView | undefined>;
+  /** The newest round of a chat, whatever its state. */
+  latestRoundInChat(chatId: number): Promise<number | undefined>;
+  /** Open rounds (before their deadline) in which the person scores, newest first. */
+  openRoundsOf(personId: number, now: Date): Promise<RoundView[]>;
   /** Creates the round with its branches and scorers; null when the chat already has an open round. */
   createRound(input: NewRound): Promise<RoundView | null>;
   /** `lock` takes a row lock for the rest of the transaction (close, publish, saving a sheet). */
