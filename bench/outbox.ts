@@ -14,11 +14,11 @@ import os from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { Writable } from 'node:stream';
 import { sql } from 'drizzle-orm';
-import postgres from 'postgres';
 import { createSandboxPlatform } from '../adapters/sandbox/platform.js';
 import { buildMonthlyTopicCard } from '../cards/builders/monthly-topic.js';
-import { openDb, type Database } from '../src/db/client.js';
-import { migrate, rows } from '../src/db/migrate.js';
+import type { Database } from '../src/db/client.js';
+import { rows } from '../src/db/migrate.js';
+import { openBenchDatabase } from './bench-db.js';
 import { systemClock } from '../src/domain/clock.js';
 import type { Platform } from '../src/domain/messaging/platform.js';
 import { createLogger } from '../src/log.js';
@@ -40,33 +40,7 @@ const ENQUEUE_BUDGET_MS = 5000;
 /** Hard stop for each dispatch phase, so the whole run stays well under 3 minutes even on a slow machine. */
 const PHASE_LIMIT_MS = 70_000;
 
-const baseUrl = process.env.BENCH_DATABASE_URL ?? process.env.TEST_DATABASE_URL;
 const logger = createLogger({ level: 'warn', destination: new Writable({ write: (_c, _e, cb: () => void) => cb() }) });
-
-async function openBenchDatabase(): Promise<{ database: Database; label: string; drop(): Promise<void> }> {
-  if (!baseUrl) {
-    const database = await openDb({ dataDir: 'memory://' });
-    await migrate(database);
-    return { database, label: 'PGlite (in memory)', drop: () => database.close() };
-  }
-  const name = `dj_bench_${process.pid}_${Date.now().toString(36)}`;
-  const admin = postgres(baseUrl, { max: 1, onnotice: () => undefined });
-  await admin.unsafe(`create database "${name}"`);
-  const url = new URL(baseUrl);
-  url.pathname = `/${name}`;
-  const database = await openDb({ databaseUrl: url.toString(), maxConnections: 10 });
-  await migrate(database);
-  const version = rows<{ v: string }>(await database.db.execute(sql`select current_setting('server_version') as v`))[0]?.v ?? '?';
-  return {
-    database,
-    label: `PostgreSQL ${version} (${url.host}, throw-away db ${name})`,
-    async drop() {
-      await database.close();
-      await admin.unsafe(`drop database if exists "${name}" with (force)`);
-      await admin.end();
-    },
-  };
-}
 
 /** Each recipient gets their own card (their own 已学习 state), as the monthly push does. */
 function buildItems(n: number, prefix: string, now: Date): EnqueueInput[] {
