@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { asc, eq } from 'drizzle-orm';
 import type { Database } from './db/client.js';
 import { chats, orgUnits } from './db/schema/index.js';
@@ -5,12 +6,15 @@ import type { Clock } from './domain/clock.js';
 import { seedDemoOrg } from './importers/import-org-file.js';
 import { localDate, type Calendar } from './domain/calendar.js';
 import { saveTopic } from './db/repositories/topics.js';
+import { saveScheme } from './db/repositories/scoring-store.js';
+import { requireScheme, schemeFromJson } from './domain/scoring/scheme.js';
 
 const DEMO_ACTOR = 'system:demo-seed';
 
 /**
  * Demo data for a fresh demo install: the demo organisation (through the same import as a real file) and a
- * sandbox group chat per branch plus one for the 机关党委, and this month's topic. Runs only when the database
+ * sandbox group chat per branch plus one for the 机关党委, this month's topic, and the example 互观互检 scheme
+ * (examples/scoring-scheme-five-types.json) so "开始互观互检" works in the demo group. Runs only when the database
  * has no organisation yet; returns the month of the seeded topic, or null when it did not seed.
  */
 export async function seedDemoIfEmpty(database: Database, clock: Clock, timezone: string): Promise<string | null> {
@@ -55,7 +59,8 @@ export async function seedDemo(database: Database, clock: Clock, timezone = 'Asi
     : [];
   const month = localDate(clock.now(), timezone).slice(0, 7);
   const topic = await saveTopic(database.db, demoTopic(month), { actor: DEMO_ACTOR, at: clock.now() });
-  return { unchanged: report.unchanged && created.length === 0 && !topic.changed, chatsCreated: created.length, month };
+  const scheme = await saveScheme(database.db, exampleScheme(), { actor: DEMO_ACTOR, at: clock.now() });
+  return { unchanged: report.unchanged && created.length === 0 && !topic.changed && !scheme.created, chatsCreated: created.length, month };
 }
 
 /** A calendar for the demo push only: every day counts as a working day. */
@@ -65,4 +70,10 @@ export function everyDayAWorkday(timezone: string): Calendar {
     isWorkday: async () => true,
     describe: async (at) => ({ date: localDate(at, timezone), workday: true, source: 'override', name: '演示' }),
   };
+}
+
+/** The documented example scheme (the template an agency adapts), shipped in examples/. */
+export function exampleScheme() {
+  const file = new URL('../examples/scoring-scheme-five-types.json', import.meta.url);
+  return requireScheme(schemeFromJson(JSON.parse(readFileSync(file, 'utf8'))));
 }
