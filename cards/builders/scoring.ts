@@ -12,6 +12,8 @@ export interface ScoringRoundInput {
   readonly submitted: number;
   readonly total: number;
   readonly progressUrl: string;
+  /** "各支部书记 5 人、机关党委 1 人" */
+  readonly scorers?: string;
 }
 
 /** Group announcement of a 互观互检 round with progress ("已提交 5/12"). */
@@ -23,7 +25,7 @@ export function buildScoringRoundCard(input: ScoringRoundInput): Card {
     blocks: [
       { type: 'emphasis', figure: `${input.submitted}/${input.total}`, label: '已提交' },
       { type: 'text', text: `参评支部（${input.branches.length}）：${input.branches.join('、')}` },
-      { type: 'text', text: '评分表已私聊发给各位评分人，本支部自动回避。' },
+      { type: 'text', text: `${input.scorers ? `评分人：${input.scorers}。` : ''}评分表已私聊发给各位评分人，本支部自动回避。` },
     ],
     actions: [callback('scoring-sheet', '获取我的评分表', '我的评分表', { round: input.roundId }, 'secondary')],
     link: { label: '查看评分进度', url: input.progressUrl },

@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Card } from '../../cards/model.js';
 import { conversationHandler } from '../../src/conversation.js';
 import { rows } from '../../src/db/migrate.js';
-import { linkChatBranches, saveScheme, scoringStore } from '../../src/db/repositories/scoring-store.js';
+import { linkChatBranches, saveScheme, scoringStore, setShowRanks } from '../../src/db/repositories/scoring-store.js';
 import { seedDemo } from '../../src/demo.js';
 import { ManualClock } from '../../src/domain/clock.js';
 import type { InboundEvent } from '../../src/domain/messaging/types.js';
@@ -109,6 +109,7 @@ describe('互观互检 in a group chat (sandbox)', { timeout: 180_000 }, () => {
     expect(group).toHaveLength(1);
     expect(group[0]!.kind).toBe('scoring-round');
     expect(group[0]!.fallbackText).toContain('0/25'); // 5 secretaries × 4 branches + the committee secretary × 5
+    expect(group[0]!.fallbackText).toContain('评分人：各支部书记5人、机关党委1人');
     const invite = (await cardsTo(String(sec[1]), before)).find((c) => c.key.endsWith(':invite'))!;
     expect(invite.fallbackText).toContain('请为 4 个支部评分');
     expect(invite.fallbackText).not.toContain('第二党支部'); // 何建华's own branch: 回避
@@ -236,6 +237,14 @@ describe('互观互检 in a group chat (sandbox)', { timeout: 180_000 }, () => {
     const [res] = await q<{ policy_version: string }>(sql`select policy_version from scoring_results where round_id = ${round!.id}`);
     expect(res!.policy_version).toBe('2026.1-peers-only');
     expect((await closeDueRounds({ database: t.database, links, timezone: tz }, late)).closed).toEqual([]);
+
+    // Raw ranks stay hidden unless the admin enables them, which is possible until publishing.
+    const visible = async (id: number) => (await q<{ v: boolean }>(sql`select (result->>'ranksVisible')::boolean as v from scoring_results where round_id = ${id}`))[0]!.v;
+    expect(await visible(round!.id)).toBe(false);
+    expect(await setShowRanks(t.database.db, round!.id, true, { actor: 'admin:test', at: late })).toBe('ok');
+    expect(await visible(round!.id)).toBe(true);
+    expect(await setShowRanks(t.database.db, roundId, true, { actor: 'admin:test', at: late })).toBe('published');
+    expect(await visible(roundId)).toBe(false);
   });
 
   it('takes scores from a quick-score card for a small scheme', async () => {

@@ -377,6 +377,23 @@ export function scoringStore(db: DbOrTx): ScoringStore {
   return store;
 }
 
+/**
+ * Shows or hides raw ranks (名次) of a round — computed always, shown only when the admin enables it (减负: no
+ * league tables by default). Allowed until the round is published; the stored results follow.
+ */
+export async function setShowRanks(db: DbOrTx, roundId: number, show: boolean, meta: { actor: string; at: Date }): Promise<'ok' | 'not-found' | 'published'> {
+  const [round] = await db.select({ status: scoringRounds.status }).from(scoringRounds).where(eq(scoringRounds.id, roundId)).for('update');
+  if (!round) return 'not-found';
+  if (round.status === 'published') return 'published';
+  await db.update(scoringRounds).set({ showRanks: show }).where(eq(scoringRounds.id, roundId));
+  await db
+    .update(scoringResults)
+    .set({ result: sql`jsonb_set(${scoringResults.result}, '{ranksVisible}', to_jsonb(${show}::boolean))` })
+    .where(eq(scoringResults.roundId, roundId));
+  await appendAudit(db, meta.at, { actor: meta.actor, action: 'scoring.round.ranks', subjectType: 'scoring_round', subjectId: roundId, data: { show } });
+  return 'ok';
+}
+
 /** Rounds for admin lists (newest first), with progress counts. */
 export async function listRounds(db: DbOrTx, opts: { status?: RoundView['status'] } = {}) {
   return rows<{ id: number; title: string; status: string; platform: PlatformId; closes_at: string; submitted: number; expected: number }>(

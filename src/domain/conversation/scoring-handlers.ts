@@ -128,7 +128,7 @@ export async function startScoring(event: InboundEvent, person: PersonView, port
   }
   const p = lifecycle(ports);
   const scorers = await store.scorers(round.id);
-  const replies: Reply[] = [toChat(roundCard(p, round, { submitted: 0, expected: expectedOf(round, scorers) }, `scoring:${round.id}:announce`))];
+  const replies: Reply[] = [toChat(roundCard(p, round, { submitted: 0, expected: expectedOf(round, scorers), scorers }, `scoring:${round.id}:announce`))];
   for (const s of scorers) {
     for (const card of scorerCards(p, round, s, [], `scoring:${round.id}:sheet:${s.personId}`, true)) replies.push(toPerson(s.personId, card));
   }
@@ -152,7 +152,7 @@ export async function scoringProgress(event: InboundEvent, _person: PersonView, 
   if (!round) return [answer(event, notice(event, 'none', '没有进行中的互观互检', '本群目前没有进行中的互观互检。发送“开始互观互检 2026年第四季度”可以发起。'))];
   const p = lifecycle(ports);
   const { scorers, sheets, submitted, expected } = await roundProgress(ports.scoring, round);
-  const replies: Reply[] = [toChat(roundCard(p, round, { submitted, expected }, eventKey('scoring-progress', event)))];
+  const replies: Reply[] = [toChat(roundCard(p, round, { submitted, expected, scorers }, eventKey('scoring-progress', event)))];
   // Who has not finished is said privately, never in the group; once a day per person, however often asked.
   const day = localDate(ports.now, ports.timezone);
   const behind: { scorer: ScorerView; missing: number }[] = [];

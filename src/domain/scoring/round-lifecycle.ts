@@ -42,8 +42,12 @@ export async function roundProgress(store: ScoringStore, round: RoundView): Prom
 }
 
 /** The group's card: branches, deadline, "已提交 x/y"; `status` marks it closed or published. */
-export function roundCard(p: LifecyclePorts, round: RoundView, counts: { submitted: number; expected: number }, key: string, status?: string): Card {
+export function roundCard(p: LifecyclePorts, round: RoundView, counts: { submitted: number; expected: number; scorers?: readonly ScorerView[] }, key: string, status?: string): Card {
+  const peers = counts.scorers?.filter((s) => s.role === 'peer') ?? [];
+  const secretaries = peers.filter((s) => s.branchId !== null).length;
+  const committee = (counts.scorers?.length ?? 0) - secretaries;
   const card = buildScoringRoundCard({
+    ...(counts.scorers ? { scorers: [secretaries ? `各支部书记${secretaries}人` : '', committee ? `机关党委${committee}人` : ''].filter(Boolean).join('、') } : {}),
     key,
     roundId: String(round.id),
     roundName: round.title,
