@@ -17,7 +17,6 @@ import { sql } from 'drizzle-orm';
 import { createSandboxPlatform } from '../adapters/sandbox/platform.js';
 import { buildMonthlyTopicCard } from '../cards/builders/monthly-topic.js';
 import type { Database } from '../src/db/client.js';
-import { rows } from '../src/db/migrate.js';
 import { openBenchDatabase } from './bench-db.js';
 import { systemClock } from '../src/domain/clock.js';
 import type { Platform } from '../src/domain/messaging/platform.js';

@@ -1,7 +1,7 @@
 import type { Database } from '../db/client.js';
 import { scoringStore } from '../db/repositories/scoring-store.js';
 import type { LinkSigner } from '../domain/conversation/ports.js';
-import { closedNoticeCard, closeRound, reviewCards, type LifecyclePorts } from '../domain/scoring/round-lifecycle.js';
+import { closedNoticeCard, closeRound, publishRound, reviewCards, type LifecyclePorts } from '../domain/scoring/round-lifecycle.js';
 import { directSender } from '../outbox/direct-sender.js';
 import type { Job } from './job.js';
 
@@ -41,6 +41,25 @@ export async function closeOne(deps: ScoringDeadlineDeps, roundId: number, now: 
     if (round.chatExternalId !== null && send.canPostToChat(round.platform)) await send.toChat(round.platform, round.chatExternalId, closedNoticeCard(p, round, computed, why));
     for (const r of await reviewCards(p, round, computed)) await send.toPerson(round.platform, r.personId, r.card);
     return { roundId, title: round.title, submitted: computed.submitted, expected: computed.expected };
+  });
+}
+
+/**
+ * Publishes a closed round from outside any chat (CLI, admin API): branch reports privately, the results card to
+ * the group where the platform lets the bot post unprompted. `postedToChat` false = someone must say
+ * "互观互检结果" in the group (WeCom). Null when the round was not closed.
+ */
+export async function publishOne(deps: ScoringDeadlineDeps, roundId: number, now: Date, by: string): Promise<{ title: string; reports: number; postedToChat: boolean } | null> {
+  return deps.database.db.transaction(async (tx) => {
+    const p: LifecyclePorts = { store: scoringStore(tx), links: deps.links, timezone: deps.timezone, now };
+    const done = await publishRound(p, roundId, by);
+    if (!done) return null;
+    const send = directSender(tx, () => now);
+    let reports = 0;
+    for (const r of done.reports) if (await send.toPerson(done.round.platform, r.personId, r.card)) reports++;
+    const postedToChat = done.round.chatExternalId !== null && send.canPostToChat(done.round.platform);
+    if (postedToChat) await send.toChat(done.round.platform, done.round.chatExternalId!, done.group);
+    return { title: done.round.title, reports, postedToChat };
   });
 }
 

@@ -11,6 +11,7 @@ import { topicCommand } from './topic.js';
 import { remindersCommand } from './reminders.js';
 import { syncOrgCommand } from './sync-org.js';
 import { burdenReportCommand } from './burden-report.js';
+import { scoringCommand } from './scoring.js';
 
 /** Every command of `npm run cli`; the order is the order of the help text. */
 export const COMMANDS: CliCommand[] = [
@@ -24,6 +25,7 @@ export const COMMANDS: CliCommand[] = [
   calendarCommand,
   remindersCommand,
   burdenReportCommand,
+  scoringCommand,
   runJobCommand,
   parseReplyCommand,
 ];
