@@ -12,10 +12,19 @@ import { enqueueMessages } from './enqueue.js';
  */
 export const POSTS_TO_CHATS_UNPROMPTED: Readonly<Record<PlatformId, boolean>> = { sandbox: true, dingtalk: true, wecom: false };
 
+/**
+ * Single-choice questions a card can carry and submit, as our renderers draw them: the sandbox shows any three;
+ * WeCom's renderer keeps selectors only where the card fits a vote card (one question — a card with text and a
+ * link is a text_notice, adapters/wecom/render-card.ts); the DingTalk card template has no questions
+ * (cards/README.md). Quick-score cards are sent only where their questions show.
+ */
+export const CHOICE_QUESTIONS: Readonly<Record<PlatformId, number>> = { sandbox: 3, wecom: 1, dingtalk: 0 };
+
 /** A DirectSender bound to a transaction: the card is enqueued with the change that caused it, keyed by card.key. */
 export function directSender(tx: DbOrTx, now: () => Date): DirectSender {
   return {
     canPostToChat: (platform) => POSTS_TO_CHATS_UNPROMPTED[platform],
+    choiceQuestions: (platform) => CHOICE_QUESTIONS[platform],
     async toChat(platform, chatExternalId, card) {
       await enqueueMessages(tx, [{ platform, recipientKind: 'chat', recipient: chatExternalId, message: { type: 'card', card }, idempotencyKey: card.key, notBefore: now() }], now());
     },

@@ -182,6 +182,17 @@ export function scoringStore(db: DbOrTx): ScoringStore {
       return r ? roundView(r) : undefined;
     },
 
+    async latestRoundOf(personId) {
+      const [r] = rows<{ id: number }>(
+        await db.execute(
+          personId === null
+            ? sql`select id from scoring_rounds order by (status = 'closed') desc, id desc limit 1`
+            : sql`select r.id from scoring_rounds r join scoring_round_scorers s on s.round_id = r.id and s.person_id = ${personId} order by r.id desc limit 1`,
+        ),
+      );
+      return r?.id;
+    },
+
     async latestRoundInChat(chatId) {
       const [r] = await db.select({ id: scoringRounds.id }).from(scoringRounds).where(eq(scoringRounds.chatId, chatId)).orderBy(desc(scoringRounds.id)).limit(1);
       return r?.id;

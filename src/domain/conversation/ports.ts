@@ -2,6 +2,7 @@ import type { ChecklistStore } from '../checklist/ports.js';
 import type { Card } from '../../../cards/model.js';
 import type { PlatformId } from '../messaging/types.js';
 import type { ScoringStore } from '../scoring/ports.js';
+import type { DigestStore } from '../digest/raw.js';
 
 export type RoleName = 'member' | 'secretary' | 'committee_member' | 'admin' | 'leader';
 
@@ -33,6 +34,8 @@ export interface LinkSigner {
   scoringReport(personId: number, roundId: number, branchId: number | null): string;
   /** Counts only (shown to a group), bound to the person the card was made for. */
   scoringProgress(personId: number, roundId: number): string;
+  /** A leader's digest detail page for a day (YYYY-MM-DD): the figures of their scope, charts, drill-down. */
+  digest(personId: number, date: string): string;
 }
 
 /**
@@ -43,6 +46,8 @@ export interface LinkSigner {
  */
 export interface DirectSender {
   canPostToChat(platform: PlatformId): boolean;
+  /** How many single-choice questions (with a submit button) the platform's cards show; 0 = none. */
+  choiceQuestions(platform: PlatformId): number;
   toChat(platform: PlatformId, chatExternalId: string, card: Card): Promise<void>;
   /** False when the person cannot be reached on that platform. */
   toPerson(platform: PlatformId, personId: number, card: Card): Promise<boolean>;
@@ -53,6 +58,8 @@ export interface ConversationPorts {
   people: PeopleDirectory;
   checklist: ChecklistStore;
   scoring: ScoringStore;
+  /** Leaders' digest figures, snapshots and preferences ("今日简报", "简报无异常时不发"). */
+  digest: DigestStore;
   direct: DirectSender;
   links: LinkSigner;
   now: Date;

@@ -56,9 +56,15 @@ async function chatRound(event: InboundEvent, ports: ConversationPorts): Promise
   return chat ? ports.scoring.openRoundInChat(chat.id) : undefined;
 }
 
-/** The round the words are about: this chat's open one, else its latest; privately, the person's latest. */
-async function latestRoundInChat(event: InboundEvent, ports: ConversationPorts): Promise<RoundView | undefined> {
-  if (event.chatId === undefined) return undefined;
+/**
+ * The round the words are about: in a chat, its open one, else its latest; privately, for an admin the latest
+ * round waiting to be published (else the latest), for anyone else the latest round they scored in.
+ */
+async function latestRoundInChat(event: InboundEvent, ports: ConversationPorts, person: PersonView): Promise<RoundView | undefined> {
+  if (event.chatId === undefined) {
+    const id = await ports.scoring.latestRoundOf(isAdmin(person) ? null : person.id);
+    return id === undefined ? undefined : ports.scoring.round(id);
+  }
   const chat = await ports.scoring.chat(event.platform, event.chatId);
   if (!chat) return undefined;
   const open = await ports.scoring.openRoundInChat(chat.id);
@@ -130,7 +136,7 @@ export async function startScoring(event: InboundEvent, person: PersonView, port
   const scorers = await store.scorers(round.id);
   const replies: Reply[] = [toChat(roundCard(p, round, { submitted: 0, expected: expectedOf(round, scorers), scorers }, `scoring:${round.id}:announce`))];
   for (const s of scorers) {
-    for (const card of scorerCards(p, round, s, [], `scoring:${round.id}:sheet:${s.personId}`, true)) replies.push(toPerson(s.personId, card));
+    for (const card of scorerCards(p, round, s, [], `scoring:${round.id}:sheet:${s.personId}`, ports.direct.choiceQuestions(event.platform))) replies.push(toPerson(s.personId, card));
   }
   return replies;
 }
@@ -162,7 +168,7 @@ export async function scoringProgress(event: InboundEvent, _person: PersonView, 
     if (missing > 0) behind.push({ scorer: s, missing });
   }
   for (const { scorer, missing } of behind) {
-    for (const card of scorerCards(p, round, scorer, sheets, `scoring:${round.id}:nudge:${scorer.personId}:${day}`, false)) {
+    for (const card of scorerCards(p, round, scorer, sheets, `scoring:${round.id}:nudge:${scorer.personId}:${day}`, 0)) {
       await ports.direct.toPerson(event.platform, scorer.personId, { ...card, status: `还有 ${missing} 个支部未提交，${formatWhen(round.closesAt, ports.timezone)} 截止` });
     }
   }
@@ -195,8 +201,8 @@ export async function closeScoring(event: InboundEvent, person: PersonView, port
 
 /** "发布结果" / "互观互检结果": a reviewer publishes a closed round; anyone in the chat sees published results again. */
 export async function scoringResults(event: InboundEvent, person: PersonView, ports: ConversationPorts): Promise<Reply[]> {
-  const round = await latestRoundInChat(event, ports);
-  if (!round) return [answer(event, notice(event, 'none', '没有互观互检结果', '本群还没有进行过互观互检。'))];
+  const round = await latestRoundInChat(event, ports, person);
+  if (!round) return [answer(event, notice(event, 'none', '没有互观互检结果', event.chatId === undefined ? '您还没有参加过互观互检。' : '本群还没有进行过互观互检。'))];
   if (round.status === 'open') {
     return [answer(event, notice(event, 'still-open', '评分尚未结束', `“${round.title}”仍在评分中，${formatWhen(round.closesAt, ports.timezone)} 截止；结束并经机关党委审核后公布结果。`))];
   }
@@ -239,7 +245,7 @@ export async function mySheets(event: InboundEvent, person: PersonView, ports: C
   for (const round of rounds) {
     const scorer = (await ports.scoring.scorers(round.id)).find((s) => s.personId === person.id)!;
     const sheets = await ports.scoring.sheets(round.id);
-    for (const card of scorerCards(p, round, scorer, sheets, eventKey('scoring-mine', event, `:${round.id}`), true)) replies.push(toSender(card));
+    for (const card of scorerCards(p, round, scorer, sheets, eventKey('scoring-mine', event, `:${round.id}`), ports.direct.choiceQuestions(event.platform))) replies.push(toSender(card));
   }
   return replies;
 }
@@ -270,7 +276,7 @@ export async function typedScore(event: InboundEvent, person: PersonView, ports:
     return [toSender(notice(event, 'use-form', '请在评分表中逐项打分', `“${round.title}”的计分方案有${items.length}个评分项目，请打开评分表逐项填写。`, { label: '打开评分表', url: formUrl }))];
   }
   const wanted = normaliseBranch(intent.target ?? '');
-  const matches = round.branches.filter((b) => normaliseBranch(b.name).includes(wanted) || wanted.includes(normaliseBranch(b.name)));
+  const matches = branchesNamed(round.branches, wanted);
   if (matches.length !== 1) {
     const text = matches.length === 0 ? `没有找到“${intent.target ?? ''}”。参评支部：${round.branches.map((b) => b.name).join('、')}。` : `“${intent.target ?? ''}”对应多个支部：${matches.map((b) => b.name).join('、')}，请写全称。`;
     return [toSender(notice(event, 'which-branch', '请确认支部', text, { label: '打开评分表', url: formUrl }))];
@@ -278,9 +284,39 @@ export async function typedScore(event: InboundEvent, person: PersonView, ports:
   return saveAndConfirm(event, person, ports, round.id, matches[0]!.id, [{ itemId: items[0]!.id, points: intent.points }], 'text');
 }
 
-const CN_DIGITS: Record<string, string> = { 一: '1', 二: '2', 三: '3', 四: '4', 五: '5', 六: '6', 七: '7', 八: '8', 九: '9', 十: '10' };
+const CN_DIGITS: Record<string, number> = { 一: 1, 二: 2, 两: 2, 三: 3, 四: 4, 五: 5, 六: 6, 七: 7, 八: 8, 九: 9 };
+
+/** A Chinese numeral as branches are numbered: 七 → 7, 十 → 10, 十二 → 12, 二十 → 20, 二十三 → 23. */
+function chineseNumber(numeral: string): string {
+  let total = 0;
+  let digit = 0;
+  for (const ch of numeral) {
+    if (ch === '十') {
+      total += (digit || 1) * 10;
+      digit = 0;
+    } else {
+      digit = CN_DIGITS[ch] ?? 0;
+    }
+  }
+  return String(total + digit);
+}
+
 function normaliseBranch(s: string): string {
-  return s.replace(/[（(].*?[）)]/gu, '').replace(/党支部|支部|第/gu, '').replace(/[一二三四五六七八九十]/gu, (d) => CN_DIGITS[d] ?? d).trim();
+  return s.replace(/[（(].*?[）)]/gu, '').replace(/党支部|支部|第/gu, '').replace(/[一二两三四五六七八九十]+/gu, chineseNumber).trim();
+}
+
+/**
+ * The branches a typed name means: those whose name normalises to exactly it; else those whose name contains it
+ * (or is contained in it) with the same numbers — so "第一党支部" never also means 第十一 or 第十二党支部.
+ */
+function branchesNamed<B extends { name: string }>(branches: readonly B[], wanted: string): B[] {
+  const exact = branches.filter((b) => normaliseBranch(b.name) === wanted);
+  if (exact.length > 0) return exact;
+  const numbers = (s: string): string => (s.match(/\d+/gu) ?? []).join(',');
+  return branches.filter((b) => {
+    const name = normaliseBranch(b.name);
+    return (name.includes(wanted) || wanted.includes(name)) && numbers(name) === numbers(wanted);
+  });
 }
 
 async function saveAndConfirm(event: InboundEvent, person: PersonView, ports: ConversationPorts, roundId: number, branchId: number, entries: SheetEntry[], source: 'card' | 'text'): Promise<Reply[]> {
@@ -288,7 +324,7 @@ async function saveAndConfirm(event: InboundEvent, person: PersonView, ports: Co
     const { sheet, target, totalCents } = await saveScorerSheet(ports.scoring, { roundId, personId: person.id, branchId, entries, comment: null, submit: true, source, now: ports.now });
     const p = lifecycle(ports);
     const sheets = await ports.scoring.sheets(roundId);
-    const cards = scorerCards(p, target.round, target.scorer, sheets, eventKey('scoring-saved', event), source === 'card');
+    const cards = scorerCards(p, target.round, target.scorer, sheets, eventKey('scoring-saved', event), source === 'card' ? ports.direct.choiceQuestions(event.platform) : 0);
     const confirm = cards.find((c) => c.key.endsWith(`:quick:${branchId}`)) ?? cards[0]!;
     return [toSender({ ...confirm, status: `✓ 已提交 ${target.branch.name} ${formatCents(totalCents)}分（第${sheet.revision}次保存）` })];
   } catch (e) {

@@ -122,6 +122,11 @@ export interface ScoringStore {
   candidateScorers(branchIds: readonly number[]): Promise<ScorerView[]>;
   roundBySourceEvent(eventId: string): Promise<RoundView | undefined>;
   openRoundInChat(chatId: number): Promise<RoundView | undefined>;
+  /**
+   * Privately: for an admin (`personId` null) the newest round waiting to be published, else the newest round;
+   * for a person, the newest round they score in.
+   */
+  latestRoundOf(personId: number | null): Promise<number | undefined>;
   /** The newest round of a chat, whatever its state. */
   latestRoundInChat(chatId: number): Promise<number | undefined>;
   /** Open rounds (before their deadline) in which the person scores, newest first. */

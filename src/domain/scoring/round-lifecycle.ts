@@ -63,8 +63,11 @@ export function roundCard(p: LifecyclePorts, round: RoundView, counts: { submitt
 const SHEET_STATE = (sheet: SheetView | undefined): string =>
   !sheet ? '未填写' : sheet.status === 'draft' ? '草稿未提交' : `已提交 ${formatCents(sheet.totalCents ?? 0)}分`;
 
-/** A scorer's invitation (and "我的评分表"), plus quick-score cards when the scheme is small enough. */
-export function scorerCards(p: LifecyclePorts, round: RoundView, scorer: ScorerView, sheets: readonly SheetView[], keyBase: string, withQuick: boolean): Card[] {
+/**
+ * A scorer's invitation (and "我的评分表"), plus quick-score cards when the scheme is small enough for the choice
+ * questions the platform's card can show (`quickQuestions`: 0 = none — the card would ask for what it cannot show).
+ */
+export function scorerCards(p: LifecyclePorts, round: RoundView, scorer: ScorerView, sheets: readonly SheetView[], keyBase: string, quickQuestions: number): Card[] {
   const mine = new Map(sheets.filter((s) => s.scorerId === scorer.personId).map((s) => [s.targetUnitId, s]));
   const targets = targetsOf(round, scorer);
   const formUrl = p.links.scoringSheets(scorer.personId, round.id, round.closesAt);
@@ -79,7 +82,7 @@ export function scorerCards(p: LifecyclePorts, round: RoundView, scorer: ScorerV
     }),
   ];
   const items = round.scheme.categories.flatMap((c) => c.items);
-  if (withQuick && quickScoreEligible(items)) {
+  if (items.length <= quickQuestions && quickScoreEligible(items)) {
     for (const b of targets) {
       const sheet = mine.get(b.id);
       const points = new Map((sheet?.entries ?? []).map((e) => [e.itemId, e.points]));
