@@ -3,7 +3,7 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 const infrastructure = ['koa', '@koa/*', 'drizzle-orm', 'drizzle-orm/*', 'postgres', '@electric-sql/*', 'ws',
-  'dingtalk-stream', '@wecom/crypto', 'pino', 'node-cron', 'exceljs', 'prom-client'];
+  'dingtalk-stream', '@wecom/crypto', 'pino', 'node-cron', 'exceljs', 'prom-client', 'echarts', 'echarts/*', '@resvg/*'];
 
 export default tseslint.config(
   { ignores: ['node_modules/', 'data/', 'dist/', 'migrations/', 'coverage/'] },

@@ -8,7 +8,7 @@ import { describe, expect, it } from 'vitest';
  */
 const root = resolve(import.meta.dirname, '../..');
 const CORE = ['src/domain', 'src/replies', 'cards'];
-const FORBIDDEN_PACKAGES = [/^koa$/, /^@koa\//, /^drizzle-orm/, /^postgres$/, /^@electric-sql\//, /^ws$/, /^dingtalk-stream/, /^@wecom\/crypto/, /^pino/, /^node-cron/, /^prom-client/, /^exceljs/];
+const FORBIDDEN_PACKAGES = [/^koa$/, /^@koa\//, /^drizzle-orm/, /^postgres$/, /^@electric-sql\//, /^ws$/, /^dingtalk-stream/, /^@wecom\/crypto/, /^pino/, /^node-cron/, /^prom-client/, /^exceljs/, /^echarts/, /^@resvg\//];
 const ALLOWED_INTERNAL = ['src/domain', 'src/replies', 'cards', 'src/errors.ts'];
 
 function filesUnder(dir: string): string[] {
