@@ -57,5 +57,5 @@ ${opts.results ? publishedResults(opts.results) : ''}
 ${c.drafts ? html`<p class="muted">另有 ${c.drafts} 份已保存草稿、尚未提交。</p>` : ''}
 <p id="scorers-done">评分人：<strong>${c.scorersDone}</strong> / ${c.scorers} 位已全部提交</p></section>
 <p class="muted">本页只显示数量，不显示评分人姓名。</p>`;
-  return scoringPage({ title: '评分进度', subtitle: `${round.title} · ${deadline} 截止`, body });
+  return scoringPage({ title: opts.results ? '互观互检结果' : '评分进度', subtitle: `${round.title} · ${deadline} 截止`, body });
 }
