@@ -12,23 +12,13 @@ import { flagRound } from '../src/domain/scoring/flags.js';
 import { DEFAULT_POLICY } from '../src/domain/scoring/policy.js';
 import { requireScheme, schemeFromJson } from '../src/domain/scoring/scheme.js';
 import type { Scheme, SheetEntry } from '../src/domain/scoring/types.js';
+import { seededRandom } from './seeded-random.js';
 
 const BRANCHES = 30;
 const RUNS = 20;
 
-/** Deterministic pseudo-random numbers (mulberry32), so every run scores the same data. */
-function rng(seed: number): () => number {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 function makeInput(scheme: Scheme): RoundInput {
-  const random = rng(42);
+  const random = seededRandom(42);
   const branches = Array.from({ length: BRANCHES }, (_, i) => ({ id: `b${i + 1}`, name: `第${i + 1}党支部` }));
   const sheets: RoundSheet[] = [];
   for (const scorer of branches) {

@@ -24,22 +24,12 @@ import type { Scheme, SheetEntry } from '../src/domain/scoring/types.js';
 import { linkSigner } from '../src/h5/link-signer.js';
 import { closeOne } from '../src/jobs/scoring-deadlines.js';
 import { openBenchDatabase } from './bench-db.js';
+import { seededRandom } from './seeded-random.js';
 
 const BRANCHES = Number(process.env.BENCH_BRANCHES ?? 30);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
 const SUBMITS = 100;
 const GOAL_MS = 1000;
-
-/** Deterministic pseudo-random numbers (mulberry32), so every run scores the same data. */
-function rng(seed: number): () => number {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function sheetFor(scheme: Scheme, random: () => number): SheetEntry[] {
   const entries: SheetEntry[] = [];
@@ -84,7 +74,7 @@ try {
   };
 
   // Sheets for the first round, one statement; the other rounds copy them (identical data every time).
-  const random = rng(42);
+  const random = seededRandom(42);
   const sheetRows = scorers.flatMap((s) =>
     branches.filter((b) => b.id !== s.branchId).map((b) => ({ scorer: s.personId, target: b.id, entries: sheetFor(scheme, random) })),
   );

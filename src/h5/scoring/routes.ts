@@ -1,7 +1,8 @@
 import Router from '@koa/router';
 import { scoringStore } from '../../db/repositories/scoring-store.js';
-import { AppError, ForbiddenError, NotFoundError } from '../../errors.js';
+import { ForbiddenError, NotFoundError } from '../../errors.js';
 import type { AppDeps } from '../../http/deps.js';
+import { errorPages } from '../error-pages.js';
 import { html } from '../html.js';
 import { scoringResource } from '../link-signer.js';
 import { assetRoutes, scoringPage, sendPage } from './layout.js';
@@ -20,14 +21,7 @@ export function scoringH5Routes(deps: AppDeps): Router {
   const db = deps.database.db;
 
   // People open these on a phone: errors are pages in Chinese (the sheet's JSON answers are its own).
-  router.use(async (ctx, next) => {
-    try {
-      await next();
-    } catch (e) {
-      if (!(e instanceof AppError) || !e.expose) throw e;
-      sendPage(ctx, e.status, scoringPage({ title: '无法打开', subtitle: '党建助手 · 互观互检', body: html`<section><p>${e.message}</p></section>` }));
-    }
-  });
+  router.use(errorPages((ctx, status, message) => sendPage(ctx, status, scoringPage({ title: '无法打开', subtitle: '党建助手 · 互观互检', body: html`<section><p>${message}</p></section>` }))));
 
   assetRoutes(router);
 
