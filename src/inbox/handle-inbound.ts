@@ -1,12 +1,14 @@
 import { and, eq, inArray, sql } from 'drizzle-orm';
 import type { Database, Tx } from '../db/client.js';
+import { rows } from '../db/migrate.js';
 import { inboxEvents, outbox } from '../db/schema/index.js';
 import type { Clock } from '../domain/clock.js';
 import type { InboundEvent, OutboundMessage, Reply } from '../domain/messaging/types.js';
 import type { Logger } from '../log.js';
-import { enqueueMessages, type EnqueueInput } from '../outbox/enqueue.js';
+import { OUTBOX_CHANNEL, outboxInsertSql, type EnqueueInput } from '../outbox/enqueue.js';
 import { backoffMs } from '../outbox/backoff.js';
 import { recipientId } from '../db/repositories/people-directory.js';
+import { inboxStore } from './store.js';
 
 /** Runs the conversation for one event inside the transaction that marks it handled. */
 export type EventHandler = (tx: Tx, event: InboundEvent) => Promise<Reply[]>;
@@ -31,8 +33,6 @@ export type InboundOutcome =
 
 /** How long a passive-reply candidate waits in the outbox before it is sent anyway (crash safety). */
 const PASSIVE_HOLD_MS = 60_000;
-/** How long a handling may take before another instance assumes it died. */
-const LEASE_MS = 60_000;
 export const MAX_INBOX_ATTEMPTS = 8;
 
 /**
@@ -42,24 +42,11 @@ export const MAX_INBOX_ATTEMPTS = 8;
  * passively is held there and marked sent once it has gone back in the HTTP answer.
  */
 export async function handleInbound(deps: InboxDeps, event: InboundEvent, opts: HandleOptions): Promise<InboundOutcome> {
-  const now = deps.clock.now();
-  const [row] = await deps.database.db
-    .insert(inboxEvents)
-    .values({
-      platform: event.platform,
-      eventId: event.eventId,
-      receivedAt: now,
-      event,
-      status: 'processing',
-      attempts: 1,
-      nextAttemptAt: now,
-      leaseUntil: new Date(now.getTime() + LEASE_MS),
-    })
-    .onConflictDoNothing({ target: [inboxEvents.platform, inboxEvents.eventId] })
-    .returning({ id: inboxEvents.id });
-  if (!row) return { duplicate: true };
+  // Committed before the handling starts (store first); concurrent callbacks share the statement.
+  const id = await inboxStore(deps.database.db).store(event, deps.clock.now());
+  if (id === undefined) return { duplicate: true };
 
-  const work = processEvent(deps, row.id, event, 1, opts.passiveReplies);
+  const work = processEvent(deps, id, event, 1, opts.passiveReplies);
   let timer: NodeJS.Timeout | undefined;
   const deadline = new Promise<'timeout'>((resolve) => {
     timer = setTimeout(() => resolve('timeout'), opts.softDeadlineMs);
@@ -88,9 +75,9 @@ type ProcessResult = { ok: true; heldIds: number[]; heldMessages: OutboundMessag
 
 /** Handles one stored event; on failure records the error and schedules a retry. Never throws. */
 export async function processEvent(deps: InboxDeps, inboxId: number, event: InboundEvent, attempt: number, passiveReplies: number): Promise<ProcessResult> {
-  const log = deps.logger.child({ platform: event.platform, eventId: event.eventId });
+  const log = () => deps.logger.child({ platform: event.platform, eventId: event.eventId });
   try {
-    return await deps.database.db.transaction(async (tx) => {
+    const handled = await deps.database.db.transaction(async (tx) => {
       const now = deps.clock.now();
       const replies = await deps.handler(tx, event);
       const held: number[] = [];
@@ -103,7 +90,7 @@ export async function processEvent(deps: InboxDeps, inboxId: number, event: Inbo
           // Another person (e.g. the secretary who approves): their identity on the event's platform.
           const id = await recipientId(tx, event.platform, r.to.personId);
           if (!id) {
-            log.warn({ personId: r.to.personId }, 'reply dropped: the person has no identity on this platform');
+            log().warn({ personId: r.to.personId }, 'reply dropped: the person has no identity on this platform');
             continue;
           }
           recipient = id;
@@ -127,23 +114,26 @@ export async function processEvent(deps: InboxDeps, inboxId: number, event: Inbo
           replyContext: recipient === event.senderId || recipientKind === 'chat' ? (event.replyContext ?? null) : null,
         });
       }
-      await enqueueMessages(tx, items, now);
       const heldKeys = held.map((i) => items[i]!.idempotencyKey);
-      const heldRows = heldKeys.length
-        ? await tx.select({ id: outbox.id, key: outbox.idempotencyKey }).from(outbox).where(and(inArray(outbox.idempotencyKey, heldKeys), eq(outbox.status, 'pending')))
-        : [];
-      await tx
-        .update(inboxEvents)
-        .set({ status: 'done', handledAt: now, leaseUntil: null, lastError: null })
-        .where(eq(inboxEvents.id, inboxId));
-      const heldIds = heldKeys.map((k) => heldRows.find((r) => r.key === k)?.id).filter((id): id is number => id !== undefined);
-      const heldMessages = held.filter((_, j) => heldRows.some((r) => r.key === heldKeys[j])).map((i) => items[i]!.message);
-      return { ok: true as const, heldIds, heldMessages };
+      const finished = finishHandling(tx, inboxId, items, heldKeys, now);
+      finished.catch(() => undefined); // its error fails the transaction, and is reported from there
+      // On PostgreSQL the transaction's COMMIT goes out right behind this last statement, without waiting for
+      // its answer (src/db/client.ts), so it is awaited after the commit: its failure still fails (rolls back)
+      // the transaction. The embedded database has no round trips to save.
+      return { items, held, heldKeys, finished: deps.database.kind === 'postgres' ? finished : await finished };
     });
+    const { items, held, heldKeys } = handled;
+    const finish = await handled.finished;
+    if (finish.inserted > 0) deps.database.notify(OUTBOX_CHANNEL);
+    const heldRows = finish.held;
+    const heldIds = heldKeys.map((k) => heldRows.find((r) => r.key === k)?.id).filter((id): id is number => id !== undefined);
+    const heldMessages = held.filter((_, j) => heldRows.some((r) => r.key === heldKeys[j])).map((i) => items[i]!.message);
+    return { ok: true as const, heldIds, heldMessages };
   } catch (err) {
     const message = err instanceof Error ? err.message : String(err);
     const dead = attempt >= MAX_INBOX_ATTEMPTS;
-    log.error({ err, attempt, dead }, 'inbound event handling failed');
+    const l = log();
+    l.error({ err, attempt, dead }, 'inbound event handling failed');
     const now = deps.clock.now();
     await deps.database.db
       .update(inboxEvents)
@@ -154,9 +144,52 @@ export async function processEvent(deps: InboxDeps, inboxId: number, event: Inbo
         nextAttemptAt: new Date(now.getTime() + backoffMs(attempt, { baseMs: 5000 })),
       })
       .where(eq(inboxEvents.id, inboxId))
-      .catch((e: unknown) => log.error({ err: e }, 'could not record the failure; the lease will expire and the event be retried'));
+      .catch((e: unknown) => l.error({ err: e }, 'could not record the failure; the lease will expire and the event be retried'));
     return { ok: false };
   }
+}
+
+/**
+ * The end of a handling, in one statement (one round trip) inside its transaction: enqueue the replies
+ * (deduped on their idempotency keys), mark the event done, and return how many outbox rows were new and the
+ * pending outbox rows of the held replies — new ones from the insert, and ones an earlier handling of the same
+ * event left (the statement's snapshot does not see its own insert, so the two never overlap). The dispatchers
+ * are woken after the commit (Database.notify), not by a NOTIFY in this transaction: that would serialise the
+ * commits of all concurrent handlings on PostgreSQL's notify lock.
+ */
+async function finishHandling(tx: Tx, inboxId: number, items: readonly EnqueueInput[], heldKeys: readonly string[], now: Date): Promise<FinishResult> {
+  const at = now.toISOString();
+  const markDone = sql`update ${inboxEvents} set status = 'done', handled_at = ${at}::timestamptz, lease_until = null, last_error = null where id = ${inboxId}`;
+  if (items.length === 0) {
+    await tx.execute(markDone);
+    return { inserted: 0, held: [] };
+  }
+  if (heldKeys.length === 0) {
+    const res = await tx.execute(sql`with ins as (${outboxInsertSql(items, now)}), done as (${markDone}) select count(*)::int as inserted from ins`);
+    return { inserted: Number(rows<{ inserted: number | string }>(res)[0]?.inserted ?? 0), held: [] };
+  }
+  const keys = sql.join(heldKeys.map((k) => sql`${k}`), sql`, `);
+  const res = await tx.execute(sql`
+    with ins as (${outboxInsertSql(items, now)}), done as (${markDone})
+    select (select count(*) from ins)::int as inserted, h.id, h.key
+    from (select 1) one
+    left join (
+      select id, idempotency_key as key from ins where idempotency_key in (${keys})
+      union all
+      select id, idempotency_key from ${outbox} where idempotency_key in (${keys}) and status = 'pending'
+    ) h on true`);
+  const list = rows<{ inserted: number | string; id: number | string | null; key: string | null }>(res);
+  return {
+    inserted: Number(list[0]?.inserted ?? 0),
+    held: list.filter((r) => r.id !== null && r.key !== null).map((r) => ({ id: Number(r.id), key: r.key! })),
+  };
+}
+
+interface FinishResult {
+  /** Outbox rows that were new. */
+  inserted: number;
+  /** The pending outbox rows of the held replies. */
+  held: { id: number; key: string }[];
 }
 
 async function releaseHeld(deps: InboxDeps, ids: number[]): Promise<void> {
@@ -165,5 +198,5 @@ async function releaseHeld(deps: InboxDeps, ids: number[]): Promise<void> {
     .update(outbox)
     .set({ notBefore: deps.clock.now() })
     .where(and(inArray(outbox.id, ids), eq(outbox.status, 'pending')));
-  await deps.database.db.execute(sql`select pg_notify('outbox_due', '')`);
+  deps.database.notify(OUTBOX_CHANNEL);
 }

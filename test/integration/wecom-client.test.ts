@@ -34,7 +34,8 @@ describe('WecomClient', () => {
   });
   afterAll(() => fake.stop());
   beforeEach(() => {
-    client = new WecomClient({ baseUrl: fake.url, corpId: APP.corpId, secret: APP.secret, logger, timeoutMs: 300 });
+    // Generous enough for a cold first call on a loaded CI machine; the slow answer below is well past it.
+    client = new WecomClient({ baseUrl: fake.url, corpId: APP.corpId, secret: APP.secret, logger, timeoutMs: 1500 });
     fake.tokenCalls = 0;
   });
   const send = (c: WecomClient, touser = 'alice') => c.call('POST', '/cgi-bin/message/send', { body: { touser, msgtype: 'text', agentid: APP.agentId, text: { content: 'hi' } } });
@@ -99,7 +100,7 @@ describe('WecomClient', () => {
 
   it('times out slow answers and treats HTTP errors as retryable transport failures', async () => {
     await send(client);
-    fake.fail('/cgi-bin/message/send', { delayMs: 1000 });
+    fake.fail('/cgi-bin/message/send', { delayMs: 4000 });
     expect(await failure(send(client))).toMatchObject({ errcode: 'transport', retryable: true });
     fake.fail('/cgi-bin/message/send', { httpStatus: 502 });
     expect(await failure(send(client))).toMatchObject({ errcode: 'transport', retryable: true });

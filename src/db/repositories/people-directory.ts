@@ -1,9 +1,8 @@
-import { and, eq } from 'drizzle-orm';
-import { alias } from 'drizzle-orm/pg-core';
+import { sql, type SQL } from 'drizzle-orm';
 import type { PeopleDirectory, PersonView, RoleName } from '../../domain/conversation/ports.js';
 import type { PlatformId } from '../../domain/messaging/types.js';
 import type { DbOrTx } from '../client.js';
-import { orgUnits, people, personRoles, platformIdentities } from '../schema/index.js';
+import { rows } from '../migrate.js';
 
 /**
  * Finds the person behind a platform identity. The sandbox is our own messenger: its person id *is* the
@@ -12,48 +11,56 @@ import { orgUnits, people, personRoles, platformIdentities } from '../schema/ind
 export function peopleDirectory(db: DbOrTx): PeopleDirectory {
   return {
     async byPlatformIdentity(platform: PlatformId, externalId: string): Promise<PersonView | undefined> {
-      let personId: number | undefined;
       if (platform === 'sandbox') {
-        personId = /^\d{1,9}$/.test(externalId) ? Number(externalId) : undefined;
-      } else {
-        const [row] = await db
-          .select({ personId: platformIdentities.personId })
-          .from(platformIdentities)
-          .where(and(eq(platformIdentities.platform, platform), eq(platformIdentities.externalId, externalId)));
-        personId = row?.personId;
+        return /^\d{1,9}$/.test(externalId) ? personView(db, Number(externalId)) : undefined;
       }
-      if (personId === undefined) return undefined;
-      return personView(db, personId);
+      // Identity, person, unit, parent unit and roles in one round trip: this runs for every inbound event.
+      return selectPersonView(
+        db,
+        sql`p.id = (select i.person_id from platform_identities i where i.platform = ${platform}::platform_name and i.external_id = ${externalId})`,
+      );
     },
   };
 }
 
-const parentUnit = alias(orgUnits, 'parent_unit');
-
 export async function personView(db: DbOrTx, personId: number): Promise<PersonView | undefined> {
-  const [p] = await db
-    .select({
-      id: people.id, name: people.name, unitId: people.unitId, unitName: orgUnits.name, unitKind: orgUnits.kind, active: people.active,
-      parentId: parentUnit.id, parentName: parentUnit.name,
-    })
-    .from(people)
-    .innerJoin(orgUnits, eq(orgUnits.id, people.unitId))
-    .leftJoin(parentUnit, eq(parentUnit.id, orgUnits.parentId))
-    .where(eq(people.id, personId));
+  return selectPersonView(db, sql`p.id = ${personId}`);
+}
+
+interface PersonViewRow {
+  id: number;
+  name: string;
+  unit_id: number;
+  unit_name: string;
+  unit_kind: 'committee' | 'branch' | 'group';
+  active: boolean;
+  parent_id: number | null;
+  parent_name: string | null;
+  roles: string | null;
+}
+
+async function selectPersonView(db: DbOrTx, where: SQL): Promise<PersonView | undefined> {
+  const [p] = rows<PersonViewRow>(
+    await db.execute(sql`
+      select p.id, p.name, p.unit_id, u.name as unit_name, u.kind as unit_kind, p.active, pu.id as parent_id, pu.name as parent_name,
+             (select string_agg(r.role::text, ',') from person_roles r where r.person_id = p.id) as roles
+      from people p
+      join org_units u on u.id = p.unit_id
+      left join org_units pu on pu.id = u.parent_id
+      where ${where}`),
+  );
   if (!p || !p.active) return undefined;
-  const roles = await db.select({ role: personRoles.role }).from(personRoles).where(eq(personRoles.personId, personId));
-  const set = new Set<RoleName>(['member', ...roles.map((r) => r.role)]);
+  const set = new Set<RoleName>(['member', ...((p.roles ? p.roles.split(',') : []) as RoleName[])]);
   // A 党小组 member belongs to the branch above the group.
-  const branch = p.unitKind === 'branch' ? { id: p.unitId, name: p.unitName } : p.unitKind === 'group' ? { id: p.parentId, name: p.parentName } : null;
-  return { id: p.id, name: p.name, unitId: p.unitId, unitName: p.unitName, branchId: branch?.id ?? null, branchName: branch?.name ?? null, roles: [...set] };
+  const branch = p.unit_kind === 'branch' ? { id: p.unit_id, name: p.unit_name } : p.unit_kind === 'group' ? { id: p.parent_id, name: p.parent_name } : null;
+  return { id: p.id, name: p.name, unitId: p.unit_id, unitName: p.unit_name, branchId: branch?.id ?? null, branchName: branch?.name ?? null, roles: [...set] };
 }
 
 /** The identity to message a person on a platform (the sandbox uses the person id itself). */
 export async function recipientId(db: DbOrTx, platform: PlatformId, personId: number): Promise<string | undefined> {
   if (platform === 'sandbox') return String(personId);
-  const [row] = await db
-    .select({ externalId: platformIdentities.externalId })
-    .from(platformIdentities)
-    .where(and(eq(platformIdentities.platform, platform), eq(platformIdentities.personId, personId)));
-  return row?.externalId;
+  const [row] = rows<{ external_id: string }>(
+    await db.execute(sql`select external_id from platform_identities where platform = ${platform}::platform_name and person_id = ${personId}`),
+  );
+  return row?.external_id;
 }
