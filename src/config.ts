@@ -61,6 +61,7 @@ const envSchema = z.object({
   DINGTALK_GATEWAY_URL: wsOrHttpUrl,
   SANDBOX: optionalString.pipe(z.enum(['on', 'off']).optional()),
   TOPIC_PUSH_TIME: optionalString.refine((v) => v === undefined || /^([01]\d|2[0-3]):[0-5]\d$/.test(v), 'must be a time HH:mm such as 09:00'),
+  DIGEST_TIME: optionalString.refine((v) => v === undefined || /^([01]\d|2[0-3]):[0-5]\d$/.test(v), 'must be a time HH:mm such as 08:30'),
 });
 
 export interface WecomConfig {
@@ -99,6 +100,8 @@ export interface Config {
   demoMode: boolean;
   /** Local time (HH:mm) of the monthly topic push on the month's first working day. */
   topicPushTime: string;
+  /** Local time (HH:mm) of the leaders' daily digest on working days. */
+  digestTime: string;
 }
 
 const WECOM_APP_VARS = ['WECOM_CORP_ID', 'WECOM_AGENT_ID', 'WECOM_SECRET', 'WECOM_TOKEN', 'WECOM_ENCODING_AES_KEY'] as const;
@@ -171,6 +174,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     sandbox: e.SANDBOX ? e.SANDBOX === 'on' : demoMode,
     demoMode,
     topicPushTime: e.TOPIC_PUSH_TIME ?? '09:00',
+    digestTime: e.DIGEST_TIME ?? '08:30',
   });
 }
 

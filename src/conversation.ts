@@ -1,4 +1,5 @@
 import { checklistStore } from './db/repositories/checklist-store.js';
+import { digestStore } from './db/repositories/digest-store.js';
 import { peopleDirectory } from './db/repositories/people-directory.js';
 import { scoringStore } from './db/repositories/scoring-store.js';
 import type { Clock } from './domain/clock.js';
@@ -15,6 +16,7 @@ export function conversationHandler(opts: { links: LinkSigner; timezone: string;
       people: peopleDirectory(tx),
       checklist: checklistStore(tx),
       scoring: scoringStore(tx),
+      digest: digestStore(tx, { timezone: opts.timezone }),
       direct: directSender(tx, () => now),
       links: opts.links,
       now,

@@ -9,6 +9,12 @@ export const scoringResource = {
   progress: (roundId: number): string => `scoring-progress:${roundId}`,
 };
 
+/** The resource a digest detail link is signed for (the H5 page checks the same name). */
+export const digestResource = (date: string): string => `digest:${date}`;
+
+/** The resource a 年中查账 / 年底交账 link is signed for (src/h5/reports checks the same name). */
+export const yearReportResource = (kind: 'midyear' | 'yearend', year: number): string => `report:${kind}:${year}`;
+
 /** The core's LinkSigner: absolute URLs under PUBLIC_BASE_URL with a person-bound, expiring token. */
 export function linkSigner(opts: { secret: string; publicBaseUrl: string; clock: Clock; ttlSeconds?: number }): LinkSigner {
   const link = (path: string, personId: number, resource: string, until?: Date): string => {
@@ -25,5 +31,7 @@ export function linkSigner(opts: { secret: string; publicBaseUrl: string; clock:
     scoringReport: (personId, roundId, branchId) =>
       `${link('/h5/scoring/report', personId, scoringResource.report(roundId, branchId))}&r=${roundId}${branchId === null ? '' : `&b=${branchId}`}`,
     scoringProgress: (personId, roundId) => `${link('/h5/scoring/progress', personId, scoringResource.progress(roundId))}&r=${roundId}`,
+    digest: (personId, date) => `${link('/h5/digest', personId, digestResource(date))}&d=${date}`,
+    yearReport: (personId, kind, year) => `${link('/h5/reports/year', personId, yearReportResource(kind, year))}&kind=${kind}&y=${year}`,
   };
 }

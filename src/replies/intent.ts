@@ -15,6 +15,8 @@
  * | `topic`              | —                                  | "本月主题"                                     |
  * | `help`               | —                                  | "帮助", "?", "菜单"                            |
  * | `digest`             | —                                  | "今日简报"                                     |
+ * | `digest_skip_quiet`  | —                                  | "简报无异常时不发"                             |
+ * | `digest_daily`       | —                                  | "恢复每日简报"                                 |
  * | `progress`           | —                                  | "支部进度", "本支部完成情况"                   |
  * | `scoring_start`      | title (round name or null)         | "开始互观互检 2026年第四季度"                  |
  * | `scoring_progress`   | —                                  | "打分进度"                                     |
@@ -39,6 +41,8 @@ export const INTENT_NAMES = [
   'topic',
   'help',
   'digest',
+  'digest_skip_quiet',
+  'digest_daily',
   'progress',
   'scoring_start',
   'scoring_progress',

@@ -26,6 +26,7 @@ describe('loadConfig', () => {
       sandbox: true,
       demoMode: true,
       topicPushTime: '09:00',
+      digestTime: '08:30',
     });
     expect(Object.isFrozen(c)).toBe(true);
   });

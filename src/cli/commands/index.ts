@@ -12,6 +12,7 @@ import { remindersCommand } from './reminders.js';
 import { syncOrgCommand } from './sync-org.js';
 import { burdenReportCommand } from './burden-report.js';
 import { scoringCommand } from './scoring.js';
+import { reportCommand } from './report.js';
 
 /** Every command of `npm run cli`; the order is the order of the help text. */
 export const COMMANDS: CliCommand[] = [
@@ -26,6 +27,7 @@ export const COMMANDS: CliCommand[] = [
   remindersCommand,
   burdenReportCommand,
   scoringCommand,
+  reportCommand,
   runJobCommand,
   parseReplyCommand,
 ];

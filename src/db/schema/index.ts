@@ -7,3 +7,4 @@ export * from './sandbox.js';
 export * from './plans.js';
 export * from './reminders.js';
 export * from './scoring.js';
+export * from './digest.js';

@@ -2,6 +2,7 @@ import { buildHelpCard, type HelpRole } from '../../../cards/builders/digest-hel
 import type { Card } from '../../../cards/model.js';
 import { makeIntent, type Intent } from '../../replies/intent.js';
 import { parseReply } from '../../replies/parse-reply.js';
+import { digestOnDemand, digestQuietDays } from '../digest/handlers.js';
 import type { InboundEvent, Reply } from '../messaging/types.js';
 import { complete, eventKey, myTasks, progress, topic, undo } from './checklist-handlers.js';
 import { decideExtension, requestExtension } from './extension-handlers.js';
@@ -61,6 +62,11 @@ async function handleIntent(event: InboundEvent, person: PersonView, ports: Conv
       return mySheets(event, person, ports);
     case 'score':
       return typedScore(event, person, ports, intent);
+    case 'digest':
+      return digestOnDemand(event, person, ports);
+    case 'digest_skip_quiet':
+    case 'digest_daily':
+      return digestQuietDays(event, person, ports, intent.intent === 'digest_skip_quiet');
     case 'unknown':
       // A wrong guess is worse than asking; but asking every time is noise: help at most once an hour.
       return (await ports.checklist.claimHelp(person.id, ports.now)) ? [toSender(helpCard(event, person, ports, true))] : [];
@@ -69,9 +75,7 @@ async function handleIntent(event: InboundEvent, person: PersonView, ports: Conv
   }
 }
 
-const FEATURE_NAMES: Partial<Record<Intent['intent'], string>> = {
-  digest: '今日简报',
-};
+const FEATURE_NAMES: Partial<Record<Intent['intent'], string>> = {};
 
 /** Card buttons: the action id says what, the payload says which (assignment, record, request). */
 async function handleAction(event: InboundEvent, person: PersonView, ports: ConversationPorts): Promise<Reply[]> {

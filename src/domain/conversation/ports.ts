@@ -36,6 +36,8 @@ export interface LinkSigner {
   scoringProgress(personId: number, roundId: number): string;
   /** A leader's digest detail page for a day (YYYY-MM-DD): the figures of their scope, charts, drill-down. */
   digest(personId: number, date: string): string;
+  /** 年中查账 / 年底交账 of a year, limited to what the person may see (admins all, leaders their scope, secretaries their branch). */
+  yearReport(personId: number, kind: 'midyear' | 'yearend', year: number): string;
 }
 
 /**

@@ -9,12 +9,13 @@ import { topicRoutes } from './topic-routes.js';
 import { planRoutes } from './plan-routes.js';
 import { reminderRoutes } from './reminder-routes.js';
 import { scoringRoutes } from './scoring-routes.js';
+import { reportRoutes } from './report-routes.js';
 
 export const API_VERSION = '1.0.0';
 
 /** The admin API. Later capabilities add their route lists here. */
 export function apiRouteList(deps: AppDeps): ApiRoute[] {
-  return [...orgRoutes(deps), ...topicRoutes(deps), ...calendarRoutes(deps), ...planRoutes(deps), ...reminderRoutes(deps), ...scoringRoutes(deps)];
+  return [...orgRoutes(deps), ...topicRoutes(deps), ...calendarRoutes(deps), ...planRoutes(deps), ...reminderRoutes(deps), ...scoringRoutes(deps), ...reportRoutes(deps)];
 }
 
 export function adminApi(deps: AppDeps): Router {
