@@ -7,6 +7,7 @@ import { healthRoutes } from './routes/health.js';
 import { homeRoutes } from './routes/home.js';
 import { h5Routes } from '../h5/routes.js';
 import { scoringH5Routes } from '../h5/scoring/routes.js';
+import { digestH5Routes } from '../h5/digest/routes.js';
 import { reportH5Routes } from '../h5/reports/routes.js';
 
 /** Builds the Koa app without listening, so tests drive `app.callback()` or listen on port 0. */
@@ -21,7 +22,7 @@ export function createApp(deps: AppDeps): Koa {
     ctx.set('Referrer-Policy', 'no-referrer');
     await next();
   });
-  for (const router of [healthRoutes(deps), homeRoutes(deps), h5Routes(deps), scoringH5Routes(deps), reportH5Routes(deps), adminApi(deps), ...(deps.routers ?? [])]) {
+  for (const router of [healthRoutes(deps), homeRoutes(deps), h5Routes(deps), scoringH5Routes(deps), digestH5Routes(deps), reportH5Routes(deps), adminApi(deps), ...(deps.routers ?? [])]) {
     app.use(router.routes());
     app.use(router.allowedMethods());
   }
