@@ -2,16 +2,15 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { PassThrough } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { importPlanCommand } from '../../src/cli/commands/import-plan.js';
 import { importOrgCommand } from '../../src/cli/commands/import-org.js';
-import { runCli } from '../../src/cli/run-cli.js';
 import { openDb } from '../../src/db/client.js';
 import { rows } from '../../src/db/migrate.js';
 import { ManualClock } from '../../src/domain/clock.js';
 import type { PlanNode } from '../../src/domain/plans/types.js';
 import { parsePlanFile } from '../../src/importers/read-plan-file.js';
+import { runCliInProcess } from '../support/cli.js';
 import { createTestDatabase, testDatabaseUrl, type TestDatabase } from '../support/db.js';
 
 const repoRoot = resolve(import.meta.dirname, '../..');
@@ -48,16 +47,7 @@ describe(`cli import-plan on ${testDatabaseUrl ? 'PostgreSQL' : 'PGlite'}`, { ti
     rmSync(dataDir, { recursive: true, force: true });
   });
 
-  async function run(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
-    const stdout = new PassThrough();
-    const stderr = new PassThrough();
-    let out = '';
-    let err = '';
-    stdout.on('data', (c: Buffer) => (out += c.toString('utf8')));
-    stderr.on('data', (c: Buffer) => (err += c.toString('utf8')));
-    const code = await runCli(argv, { env, stdout, stderr, clock }, [importPlanCommand, importOrgCommand]);
-    return { code, out, err };
-  }
+  const run = (...argv: string[]) => runCliInProcess(argv, { env, clock, commands: [importPlanCommand, importOrgCommand] });
 
   async function count(): Promise<Record<string, number>> {
     const db = await openDb(env.DATABASE_URL ? { databaseUrl: env.DATABASE_URL, maxConnections: 1 } : { dataDir });

@@ -1,16 +1,14 @@
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { PassThrough } from 'node:stream';
 import ExcelJS from 'exceljs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runCli } from '../../src/cli/run-cli.js';
-import { openDb, type Database } from '../../src/db/client.js';
+import type { Database } from '../../src/db/client.js';
 import { rows } from '../../src/db/migrate.js';
 import { ManualClock } from '../../src/domain/clock.js';
 import type { RoundResult } from '../../src/domain/scoring/aggregate.js';
 import type { ScoringFlag } from '../../src/domain/scoring/flags.js';
-import { runCliProcess } from '../support/cli.js';
+import { runCliInProcess, runCliProcess, withCliDatabase } from '../support/cli.js';
 import { createTestDatabase, testDatabaseUrl, type TestDatabase } from '../support/db.js';
 import { buildScoringRound, seedScoringOrg, type BuiltRound } from '../support/scoring-round.js';
 
@@ -44,26 +42,9 @@ describe(`cli scoring on ${testDatabaseUrl ? 'PostgreSQL' : 'PGlite'}`, { timeou
     rmSync(dir, { recursive: true, force: true });
   });
 
-  async function run(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
-    const stdout = new PassThrough();
-    const stderr = new PassThrough();
-    let out = '';
-    let err = '';
-    stdout.on('data', (c: Buffer) => (out += c.toString('utf8')));
-    stderr.on('data', (c: Buffer) => (err += c.toString('utf8')));
-    const code = await runCli(argv, { env, stdout, stderr, clock });
-    return { code, out, err };
-  }
+  const run = (...argv: string[]) => runCliInProcess(argv, { env, clock });
 
-  /** The database the CLI uses, opened from the test (never while a CLI run holds it). */
-  async function withDb<T>(fn: (database: Database) => Promise<T>): Promise<T> {
-    const database = await openDb(env.DATABASE_URL ? { databaseUrl: env.DATABASE_URL, maxConnections: 2 } : { dataDir: env.DATA_DIR! });
-    try {
-      return await fn(database);
-    } finally {
-      await database.close();
-    }
-  }
+  const withDb = <T>(fn: (database: Database) => Promise<T>): Promise<T> => withCliDatabase(env, fn);
 
   const count = (sql: string): Promise<number> => withDb(async (d) => Number(rows<{ n: number }>(await d.db.execute(sql))[0]!.n));
   /** Stored schemes and scoring audit entries, in one opening of the database. */

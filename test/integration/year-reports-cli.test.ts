@@ -1,15 +1,13 @@
 import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { PassThrough } from 'node:stream';
 import ExcelJS from 'exceljs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runCli } from '../../src/cli/run-cli.js';
-import { openDb, type Database } from '../../src/db/client.js';
+import type { Database } from '../../src/db/client.js';
 import { verifyAuditChain } from '../../src/db/repositories/audit.js';
 import { ManualClock } from '../../src/domain/clock.js';
 import { verifyToken } from '../../src/h5/signed-link.js';
-import { runCliProcess } from '../support/cli.js';
+import { runCliInProcess, runCliProcess, withCliDatabase } from '../support/cli.js';
 import { createTestDatabase, testDatabaseUrl, type TestDatabase } from '../support/db.js';
 import { buildYear, expectedFigures, sumExpected, type YearData } from '../support/year-data.js';
 
@@ -42,25 +40,9 @@ describe(`cli report on ${testDatabaseUrl ? 'PostgreSQL' : 'PGlite'}`, { timeout
     rmSync(dir, { recursive: true, force: true });
   });
 
-  async function run(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
-    const stdout = new PassThrough();
-    const stderr = new PassThrough();
-    let out = '';
-    let err = '';
-    stdout.on('data', (c: Buffer) => (out += c.toString('utf8')));
-    stderr.on('data', (c: Buffer) => (err += c.toString('utf8')));
-    const code = await runCli(argv, { env, stdout, stderr, clock });
-    return { code, out, err };
-  }
+  const run = (...argv: string[]) => runCliInProcess(argv, { env, clock });
 
-  async function withDb<T>(fn: (database: Database) => Promise<T>): Promise<T> {
-    const database = await openDb(env.DATABASE_URL ? { databaseUrl: env.DATABASE_URL, maxConnections: 2 } : { dataDir: env.DATA_DIR! });
-    try {
-      return await fn(database);
-    } finally {
-      await database.close();
-    }
-  }
+  const withDb = <T>(fn: (database: Database) => Promise<T>): Promise<T> => withCliDatabase(env, fn);
 
   const read = async (path: string): Promise<ExcelJS.Workbook> => {
     const wb = new ExcelJS.Workbook();
