@@ -6,7 +6,7 @@ import type { Clock } from './domain/clock.js';
 import { seedDemoOrg } from './importers/import-org-file.js';
 import { localDate, type Calendar } from './domain/calendar.js';
 import { saveTopic } from './db/repositories/topics.js';
-import { saveScheme } from './db/repositories/scoring-store.js';
+import { saveScheme } from './db/repositories/scoring-admin.js';
 import { requireScheme, schemeFromJson } from './domain/scoring/scheme.js';
 
 const DEMO_ACTOR = 'system:demo-seed';

@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { basename, extname } from 'node:path';
 import type { DbOrTx } from '../db/client.js';
-import { saveScheme } from '../db/repositories/scoring-store.js';
+import { saveScheme } from '../db/repositories/scoring-admin.js';
 import { schemeFromRows } from '../domain/scoring/scheme-rows.js';
 import { schemeFromJson } from '../domain/scoring/scheme.js';
 import type { Scheme, SchemeResult } from '../domain/scoring/types.js';

@@ -1,7 +1,7 @@
 import { sql } from 'drizzle-orm';
 import type { Database } from '../../src/db/client.js';
 import { rows } from '../../src/db/migrate.js';
-import { saveScheme } from '../../src/db/repositories/scoring-store.js';
+import { saveScheme } from '../../src/db/repositories/scoring-admin.js';
 import type { Clock } from '../../src/domain/clock.js';
 import { DEMO_COMMITTEE_NAME, DEMO_HEADERS } from '../../src/domain/org/demo-org.js';
 import type { RawRow } from '../../src/domain/org/types.js';

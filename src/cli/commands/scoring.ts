@@ -1,6 +1,7 @@
 import { writeFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import { linkChatBranches, listRounds, listSchemes, scoringStore, setShowRanks } from '../../db/repositories/scoring-store.js';
+import { linkChatBranches, listRounds, listSchemes, setShowRanks } from '../../db/repositories/scoring-admin.js';
+import { scoringStore } from '../../db/repositories/scoring-store.js';
 import { closeOne, publishOne } from '../../jobs/scoring-deadlines.js';
 import { appSecretOf } from '../../runtime.js';
 import { linkSigner } from '../../h5/link-signer.js';

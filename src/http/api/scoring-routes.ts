@@ -1,6 +1,7 @@
 import { extname } from 'node:path';
 import { z } from 'zod';
-import { linkChatBranches, listRounds, listSchemes, scoringStore } from '../../db/repositories/scoring-store.js';
+import { linkChatBranches, listRounds, listSchemes } from '../../db/repositories/scoring-admin.js';
+import { scoringStore } from '../../db/repositories/scoring-store.js';
 import type { AdminPrincipal } from '../../db/repositories/admin-tokens.js';
 import type { RoundResult } from '../../domain/scoring/aggregate.js';
 import { requireScheme } from '../../domain/scoring/scheme.js';
