@@ -1,5 +1,6 @@
 import type { Context, Middleware } from 'koa';
 import { AppError } from '../errors.js';
+import { html, page } from './html.js';
 
 /**
  * People open H5 pages on a phone: an error a person should read (an exposed AppError — expired link, not yours,
@@ -15,4 +16,14 @@ export function errorPages(send: (ctx: Context, status: number, message: string)
       send(ctx, e.status, e.message);
     }
   };
+}
+
+/** errorPages drawn with the plain H5 layout (src/h5/html.ts `page`), never cached. */
+export function plainErrorPages(subtitle: string): Middleware {
+  return errorPages((ctx, status, message) => {
+    ctx.status = status;
+    ctx.type = 'html';
+    ctx.set('Cache-Control', 'no-store');
+    ctx.body = page('无法打开', subtitle, html`<section><p>${message}</p></section>`);
+  });
 }

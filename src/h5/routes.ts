@@ -8,7 +8,7 @@ import { labelOf, monthLabel } from '../domain/conversation/checklist-handlers.j
 import type { PersonView } from '../domain/conversation/ports.js';
 import { AppError } from '../errors.js';
 import type { AppDeps } from '../http/deps.js';
-import { errorPages } from './error-pages.js';
+import { plainErrorPages } from './error-pages.js';
 import { html, page } from './html.js';
 import { verifyToken } from './signed-link.js';
 
@@ -25,13 +25,7 @@ export function h5Routes(deps: AppDeps): Router {
   const router = new Router({ prefix: '/h5' });
   const db = deps.database.db;
   // People open these on a phone: errors are pages in Chinese, not JSON.
-  router.use(
-    errorPages((ctx, status, message) => {
-      ctx.status = status;
-      ctx.type = 'html';
-      ctx.body = page('无法打开', '党建助手', html`<section><p>${message}</p></section>`);
-    }),
-  );
+  router.use(plainErrorPages('党建助手'));
 
   async function holder(ctx: Context, resource: string): Promise<PersonView> {
     const token = typeof ctx.query.t === 'string' ? ctx.query.t : '';

@@ -7,7 +7,7 @@ import { figuresForPerson } from '../../domain/digest/compute.js';
 import type { DigestFigures } from '../../domain/digest/types.js';
 import { ForbiddenError, ValidationError } from '../../errors.js';
 import type { AppDeps } from '../../http/deps.js';
-import { errorPages } from '../error-pages.js';
+import { plainErrorPages } from '../error-pages.js';
 import { html, page, raw, type Raw } from '../html.js';
 import { digestResource } from '../link-signer.js';
 import { verifyToken } from '../signed-link.js';
@@ -20,14 +20,7 @@ import { verifyToken } from '../signed-link.js';
 export function digestH5Routes(deps: AppDeps): Router {
   const router = new Router({ prefix: '/h5/digest' });
   const db = deps.database.db;
-  router.use(
-    errorPages((ctx, status, message) => {
-      ctx.status = status;
-      ctx.type = 'html';
-      ctx.set('Cache-Control', 'no-store');
-      ctx.body = page('无法打开', '党建助手 · 今日简报', html`<section><p>${message}</p></section>`);
-    }),
-  );
+  router.use(plainErrorPages('党建助手 · 今日简报'));
 
   router.get('/', async (ctx) => {
     const date = typeof ctx.query.d === 'string' && isIsoDate(ctx.query.d) ? ctx.query.d : '';

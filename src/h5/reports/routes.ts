@@ -1,7 +1,8 @@
 import Router from '@koa/router';
+import { errorPages } from '../error-pages.js';
 import type { Context } from 'koa';
 import { MAX_REPORT_YEAR, MIN_REPORT_YEAR, YEAR_REPORT_KINDS, type YearReportKind } from '../../domain/reports/period.js';
-import { AppError, ForbiddenError } from '../../errors.js';
+import { ForbiddenError } from '../../errors.js';
 import { contentDisposition } from '../../http/api/scoring-routes.js';
 import type { AppDeps } from '../../http/deps.js';
 import { loadYearReport, personReportScope, type ReportScope } from '../../exports/year-report-data.js';
@@ -22,14 +23,7 @@ export function reportH5Routes(deps: AppDeps): Router {
   const router = new Router({ prefix: '/h5/reports' });
   const db = deps.database.db;
 
-  router.use(async (ctx, next) => {
-    try {
-      await next();
-    } catch (e) {
-      if (!(e instanceof AppError) || !e.expose) throw e;
-      send(ctx, e.status, shell('无法打开', '党建助手 · 年度报告', html`<section><p>${e.message}</p></section>`));
-    }
-  });
+  router.use(errorPages((ctx, status, message) => send(ctx, status, shell('无法打开', '党建助手 · 年度报告', html`<section><p>${message}</p></section>`))));
 
   router.get('/assets/report.css', (ctx) => {
     ctx.type = 'text/css; charset=utf-8';
