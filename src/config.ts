@@ -62,6 +62,8 @@ const envSchema = z.object({
   SANDBOX: optionalString.pipe(z.enum(['on', 'off']).optional()),
   TOPIC_PUSH_TIME: optionalString.refine((v) => v === undefined || /^([01]\d|2[0-3]):[0-5]\d$/.test(v), 'must be a time HH:mm such as 09:00'),
   DIGEST_TIME: optionalString.refine((v) => v === undefined || /^([01]\d|2[0-3]):[0-5]\d$/.test(v), 'must be a time HH:mm such as 08:30'),
+  CHART_FONT_PATH: optionalString,
+  ADMIN_SESSION_IDLE_MINUTES: optionalString.refine((v) => v === undefined || (/^\d{1,4}$/.test(v) && Number(v) >= 5 && Number(v) <= 1440), 'must be whole minutes between 5 and 1440'),
 });
 
 export interface WecomConfig {
@@ -102,6 +104,10 @@ export interface Config {
   topicPushTime: string;
   /** Local time (HH:mm) of the leaders' daily digest on working days. */
   digestTime: string;
+  /** A CJK font file for chart images; unset: the system's Noto Sans CJK (or none → text-only cards). */
+  chartFontPath?: string;
+  /** An admin console session ends after this many minutes without a request. */
+  adminSessionIdleMinutes: number;
 }
 
 const WECOM_APP_VARS = ['WECOM_CORP_ID', 'WECOM_AGENT_ID', 'WECOM_SECRET', 'WECOM_TOKEN', 'WECOM_ENCODING_AES_KEY'] as const;
@@ -175,6 +181,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     demoMode,
     topicPushTime: e.TOPIC_PUSH_TIME ?? '09:00',
     digestTime: e.DIGEST_TIME ?? '08:30',
+    ...(e.CHART_FONT_PATH ? { chartFontPath: e.CHART_FONT_PATH } : {}),
+    adminSessionIdleMinutes: e.ADMIN_SESSION_IDLE_MINUTES ? Number(e.ADMIN_SESSION_IDLE_MINUTES) : 30,
   });
 }
 

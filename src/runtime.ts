@@ -4,6 +4,7 @@ import type { Database } from './db/client.js';
 import { calendarOverrideStore } from './db/repositories/calendar.js';
 import { createCalendar } from './domain/calendar.js';
 import type { Clock } from './domain/clock.js';
+import { cjkFont } from './charts/font.js';
 import { linkSigner } from './h5/link-signer.js';
 import type { JobDeps } from './jobs/job.js';
 import type { Logger } from './log.js';
@@ -22,8 +23,13 @@ export function buildJobDeps(config: Readonly<Config>, database: Database, clock
     logger,
     publicBaseUrl: config.publicBaseUrl,
     timezone: config.timezone,
-    links: linkSigner({ secret: appSecretOf(config), publicBaseUrl: config.publicBaseUrl, clock }),
+    links: linkSigner({ secret: appSecretOf(config), publicBaseUrl: config.publicBaseUrl, clock, chartImages: chartImagesAvailable(config) }),
     platforms: enabledPlatforms(config),
     topicPushTime: config.topicPushTime,
   };
+}
+
+/** Chart images on cards only where a CJK font can draw their labels (CHART_FONT_PATH or the system's). */
+export function chartImagesAvailable(config: Readonly<Config>): boolean {
+  return cjkFont({ fontPath: config.chartFontPath ?? null }) !== null;
 }

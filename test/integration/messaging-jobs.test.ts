@@ -40,7 +40,7 @@ describe(`job runner: one run per slot across instances (${testDatabaseUrl ? 'Po
       // The jobs here build no links; a plain fake of the port is enough.
       links: { checklist: (p) => `/h5/checklist/${p}`, topic: (p, m) => `/h5/topic/${m}/${p}`, extension: (p, e) => `/h5/extension/${e}/${p}`, help: () => '/h5/help',
         scoringSheets: (p, r) => `/h5/scoring/sheets/${r}/${p}`, scoringReport: (p, r) => `/h5/scoring/report/${r}/${p}`, scoringProgress: (p, r) => `/h5/scoring/progress/${r}/${p}`,
-        digest: (p, d) => `/h5/digest/${d}/${p}`, yearReport: (p, k, y) => `/h5/reports/year/${k}/${y}/${p}` },
+        digest: (p, d) => `/h5/digest/${d}/${p}`, digestChart: () => null, adminSignIn: (p) => `/admin/signin/${p}`, yearReport: (p, k, y) => `/h5/reports/year/${k}/${y}/${p}` },
       platforms: ['sandbox'],
       topicPushTime: '09:00',
     };

@@ -36,6 +36,13 @@ export interface LinkSigner {
   scoringProgress(personId: number, roundId: number): string;
   /** A leader's digest detail page for a day (YYYY-MM-DD): the figures of their scope, charts, drill-down. */
   digest(personId: number, date: string): string;
+  /**
+   * The digest's chart as a PNG for card images (WeCom news_notice), signed for that leader and day; null when
+   * this server cannot draw Chinese text (no CJK font) — the card then stays text, never an image of tofu boxes.
+   */
+  digestChart(personId: number, date: string): string | null;
+  /** A single-use sign-in link to the admin console for this person (valid 10 minutes). */
+  adminSignIn(personId: number): string;
   /** 年中查账 / 年底交账 of a year, limited to what the person may see (admins all, leaders their scope, secretaries their branch). */
   yearReport(personId: number, kind: 'midyear' | 'yearend', year: number): string;
 }
