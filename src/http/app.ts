@@ -9,6 +9,7 @@ import { h5Routes } from '../h5/routes.js';
 import { scoringH5Routes } from '../h5/scoring/routes.js';
 import { digestH5Routes } from '../h5/digest/routes.js';
 import { reportH5Routes } from '../h5/reports/routes.js';
+import { adminConsoleRoutes, adminSignInRoutes } from '../admin/routes.js';
 
 /** Builds the Koa app without listening, so tests drive `app.callback()` or listen on port 0. */
 export function createApp(deps: AppDeps): Koa {
@@ -22,7 +23,7 @@ export function createApp(deps: AppDeps): Koa {
     ctx.set('Referrer-Policy', 'no-referrer');
     await next();
   });
-  for (const router of [healthRoutes(deps), homeRoutes(deps), h5Routes(deps), scoringH5Routes(deps), digestH5Routes(deps), reportH5Routes(deps), adminApi(deps), ...(deps.routers ?? [])]) {
+  for (const router of [healthRoutes(deps), homeRoutes(deps), h5Routes(deps), scoringH5Routes(deps), digestH5Routes(deps), reportH5Routes(deps), adminSignInRoutes(deps), adminConsoleRoutes(deps), adminApi(deps), ...(deps.routers ?? [])]) {
     app.use(router.routes());
     app.use(router.allowedMethods());
   }

@@ -23,6 +23,7 @@
  * | `scoring_close`      | —                                  | "结束互观互检"                                 |
  * | `scoring_results`    | —                                  | "发布结果", "互观互检结果"                     |
  * | `score`              | target (branch as typed), points   | "二支部 85.5"                                  |
+ * | `admin_console`      | —                                  | "管理后台"                                     |
  * | `mute`               | points (days or null), until (date or null) | "少提醒", "暂停提醒 3天", "暂停提醒到月底" |
  * | `unknown`            | —                                  | "收到", "第2项是什么意思", "2完成了3还没"       |
  *
@@ -49,6 +50,7 @@ export const INTENT_NAMES = [
   'scoring_close',
   'scoring_results',
   'score',
+  'admin_console',
   'mute',
   'unknown',
 ] as const;

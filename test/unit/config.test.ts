@@ -27,6 +27,7 @@ describe('loadConfig', () => {
       demoMode: true,
       topicPushTime: '09:00',
       digestTime: '08:30',
+      adminSessionIdleMinutes: 30,
     });
     expect(Object.isFrozen(c)).toBe(true);
   });

@@ -1,4 +1,5 @@
 import type { CliCommand } from '../command.js';
+import { adminLinkCommand } from './admin-link.js';
 import { calendarCommand } from './calendar.js';
 import { createAdminTokenCommand } from './create-admin-token.js';
 import { importOrgCommand } from './import-org.js';
@@ -22,6 +23,7 @@ export const COMMANDS: CliCommand[] = [
   importPlanCommand,
   syncOrgCommand,
   createAdminTokenCommand,
+  adminLinkCommand,
   topicCommand,
   calendarCommand,
   remindersCommand,

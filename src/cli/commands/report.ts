@@ -2,12 +2,7 @@ import { createWriteStream } from 'node:fs';
 import { rename, rm, writeFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { finished } from 'node:stream/promises';
-import { sql } from 'drizzle-orm';
-import type { DbOrTx } from '../../db/client.js';
-import { rows } from '../../db/migrate.js';
-import { personView } from '../../db/repositories/people-directory.js';
 import { localDate } from '../../domain/calendar.js';
-import type { PersonView } from '../../domain/conversation/ports.js';
 import { percent } from '../../domain/reports/figures.js';
 import { describePeriod, MAX_REPORT_YEAR, MIN_REPORT_YEAR, REPORT_KIND_LABELS, reportTitle, type YearReportKind } from '../../domain/reports/period.js';
 import type { YearReport } from '../../domain/reports/types.js';
@@ -18,6 +13,7 @@ import { ALL_BRANCHES, loadYearReport, narrowScope, personReportScope } from '..
 import { yearReportBuffer, yearReportFileName } from '../../exports/year-report-xlsx.js';
 import { linkSigner } from '../../h5/link-signer.js';
 import { appSecretOf } from '../../runtime.js';
+import { findPerson } from '../find-person.js';
 import { output, type CliCommand, type CliContext } from '../command.js';
 
 /**
@@ -57,21 +53,6 @@ export function describeLedger(s: LedgerSummary): string {
   const c = s.counts;
   const audit = s.audit.count === 0 ? '审计日志为空' : `审计日志 ${s.audit.count} 条，哈希链头 ${s.audit.head}（${s.audit.verified ? '校验通过' : `校验未通过：第 ${s.audit.brokenAt} 号记录起不一致`}）`;
   return `完成记录 ${c.completions + c.revocations} 条（撤销 ${c.revocations} 条），会议记录 ${c.meetings} 条，评分表 ${c.sheets} 份（${c.rounds} 轮），延期申请 ${c.extensions} 条；${audit}`;
-}
-
-/** Active people by id or exact name; a name shared by several people must be given as an id. */
-async function findPerson(db: DbOrTx, spec: string): Promise<PersonView> {
-  const s = spec.trim().normalize('NFKC');
-  if (/^\d+$/.test(s)) {
-    const p = await personView(db, Number(s));
-    if (!p) throw new ValidationError(`没有编号为 ${s} 的在用人员`);
-    return p;
-  }
-  const list = rows<{ id: number }>(await db.execute(sql`select id from people where active and name = ${s.replace(/\s+/g, '')} order by id`));
-  if (list.length === 0) throw new ValidationError(`没有名为“${spec}”的在用人员（可写姓名或人员编号）`);
-  const views = (await Promise.all(list.map((r) => personView(db, r.id)))).filter((p): p is PersonView => p !== undefined);
-  if (views.length > 1) throw new ValidationError(`有 ${views.length} 位“${spec}”，请用人员编号：${views.map((p) => `${p.id}（${p.unitName}）`).join('、')}`);
-  return views[0]!;
 }
 
 interface Sub {

@@ -1,3 +1,4 @@
+import { adminConsoleLink } from './admin-handlers.js';
 import { buildHelpCard, type HelpRole } from '../../../cards/builders/digest-help.js';
 import type { Card } from '../../../cards/model.js';
 import { makeIntent, type Intent } from '../../replies/intent.js';
@@ -64,6 +65,8 @@ async function handleIntent(event: InboundEvent, person: PersonView, ports: Conv
       return typedScore(event, person, ports, intent);
     case 'digest':
       return digestOnDemand(event, person, ports);
+    case 'admin_console':
+      return adminConsoleLink(event, person, ports);
     case 'digest_skip_quiet':
     case 'digest_daily':
       return digestQuietDays(event, person, ports, intent.intent === 'digest_skip_quiet');
