@@ -32,7 +32,7 @@ nav.sections a[aria-current=page]{border-bottom-color:#b71c1c;color:#b71c1c;font
 main{max-width:1200px;margin:0 auto;padding:16px}
 h1{font-size:20px;margin:4px 0 12px}h2{font-size:16px;margin:0 0 10px}h3{font-size:15px;margin:12px 0 6px}
 .panel{background:#fff;border:1px solid #d9dde3;border-radius:8px;padding:14px 16px;margin-bottom:14px}
-.grid{display:grid;grid-template-columns:repeat(auto-fit,minmax(240px,1fr));gap:14px}
+.grid{display:grid;grid-template-columns:repeat(auto-fit,minmax(240px,1fr));gap:14px;margin-bottom:14px}.grid>.panel{margin-bottom:0}
 .side-by-side{display:grid;grid-template-columns:1fr;gap:14px}@media(min-width:900px){.side-by-side{grid-template-columns:1fr 1fr}}
 .row{display:flex;flex-wrap:wrap;gap:8px;align-items:center}.right{text-align:right}
 .muted{color:#666}.small{font-size:13px}
@@ -115,7 +115,7 @@ export function adminDocument(user: ConsoleUser | null, opts: AdminPageOptions &
   const who = user
     ? html`<div class="who"><span>${user.person.name} · ${ROLE_LABEL[user.role]}</span><form method="post" action="/admin/signout">${csrfField(user)}<button type="submit">退出</button></form></div>`
     : '';
-  return html`<!doctype html><html lang="zh-CN"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><meta name="referrer" content="no-referrer"><title>${opts.title} · 党建助手管理后台</title><style>${raw(STYLE)}</style></head>
+  return html`<!doctype html><html lang="zh-CN"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><meta name="referrer" content="no-referrer"><link rel="icon" href="data:,"><title>${opts.title} · 党建助手管理后台</title><style>${raw(STYLE)}</style></head>
 <body><a class="skip" href="#main">跳到正文</a><header class="top"><a class="brand" href="/admin">党建助手 · 管理后台</a>${who}</header>${menu}
 <main id="main"><h1>${opts.title}</h1>${flash ? html`<div class="notice ${flash.kind}" role="status">${flash.text}</div>` : ''}${opts.body}</main></body></html>`.html;
 }

@@ -123,7 +123,7 @@ async function handleAction(event: InboundEvent, person: PersonView, ports: Conv
 function helpCard(event: InboundEvent, person: PersonView, ports: ConversationPorts, unclear = false): Card {
   const card = buildHelpCard({
     key: eventKey('help', event),
-    roles: person.roles.filter((r): r is HelpRole => r === 'secretary' || r === 'leader'),
+    roles: person.roles.filter((r): r is HelpRole => r === 'secretary' || r === 'leader' || r === 'admin'),
     helpUrl: ports.links.help(),
   });
   if (!unclear) return card;

@@ -280,6 +280,10 @@ const TABLE: Array<[string, Partial<Intent> & Pick<Intent, 'intent'>]> = [
   ['今日简报', { intent: 'digest' }],
   ['简报', { intent: 'digest' }],
   ['请发一下今日简报', { intent: 'digest' }],
+  ['管理后台', { intent: 'admin_console' }],
+  ['登录管理后台', { intent: 'admin_console' }],
+  ['打开后台', { intent: 'admin_console' }],
+  ['请给我管理后台', { intent: 'admin_console' }],
   ['支部进度', { intent: 'progress' }],
   ['本支部完成情况', { intent: 'progress' }],
   // 互观互检
