@@ -96,7 +96,13 @@ export type CardBlock =
       /** Verb of the text reply for item actions ("完成", "已学习"); used in "回复序号即可" hints. */
       readonly replyVerb?: string;
     }
-  | { readonly type: 'image'; readonly url: string; readonly alt: string };
+  | {
+      readonly type: 'image';
+      readonly url: string;
+      readonly alt: string;
+      /** Width / height of the image, when known; platforms that frame images (WeCom card_image) use it. */
+      readonly aspectRatio?: number;
+    };
 
 export interface CardField {
   readonly label: string;

@@ -25,6 +25,8 @@ export const WECOM_LIMITS = {
   horizontalFields: 6,
   jumpLinks: 3,
   verticalContent: 4,
+  /** §8 table: `card_image.aspect_ratio` 1.3–2.25 (default 1.3). */
+  cardImageAspect: { min: 1.3, max: 2.25 },
   /** §7 `touser` ≤ 1000 ids per message/send; §9 update `userids` ≤ 1000. */
   recipients: 1000,
   /** §7 text content ≤ 2048 bytes; §5 passive text reply likewise. */
@@ -46,6 +48,8 @@ export const WECOM_LIMITS = {
     emphasisDesc: 15,
     /** 112 in older copies of doc 90236, 160 in newer ones (SDK comments quoting it); we follow the newer. */
     subTitle: 160,
+    /** doc 90236 `vertical_content_list.desc` 建议不超过112个字 (news_notice; `title` 建议不超过26个字, as `title` above). */
+    verticalDesc: 112,
     keyname: 5,
     value: 26,
     jumpTitle: 13,

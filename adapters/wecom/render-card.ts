@@ -3,7 +3,7 @@ import { encodeActionRef } from '../../cards/action-ref.js';
 import { fitActions, type ActionCapacity, type FittedActions } from '../../cards/fit.js';
 import { fitLines } from '../../cards/fit-lines.js';
 import { formatField, formatItemLine, itemActions } from '../../cards/format.js';
-import type { ButtonStyle, Card, CardField, ChoiceAction } from '../../cards/model.js';
+import type { ButtonStyle, Card, CardField, CardLink, ChoiceAction } from '../../cards/model.js';
 import { ellipsizeChars, utf8Bytes } from '../../cards/utf8.js';
 import { WECOM_LIMITS as L } from './limits.js';
 import { wecomTaskId } from './task-id.js';
@@ -165,26 +165,21 @@ function renderButtonCard(card: Card, fitted: FittedActions, taskId: string): We
 
 function renderNoticeCard(card: Card, fitted: FittedActions, taskId: string): WecomTemplateCard {
   // §8: text_notice/news_notice require card_action, else 42045.
-  if (!card.link) throw new ValidationError(`卡片 ${card.key} 没有详情链接，企业微信通知卡片必须有 card_action`, { key: card.key });
+  const link = card.link;
+  if (!link) throw new ValidationError(`卡片 ${card.key} 没有详情链接，企业微信通知卡片必须有 card_action`, { key: card.key });
   const fields = horizontalFields(card);
-  const image = card.blocks.find((b) => b.type === 'image');
   const jumps = fitted.links.map((l) => ({ type: 1, title: ellipsizeChars(l.label, L.chars.jumpTitle), url: l.url }));
   const common = {
     ...(fields ? { horizontal_content_list: fieldList(fields) } : {}),
     ...(jumps.length > 0 ? { jump_list: jumps } : {}),
-    card_action: { type: 1 as const, url: card.link.url },
+    card_action: { type: 1 as const, url: link.url },
   };
-  const texts = card.blocks.filter((b) => b.type === 'text');
-  // news_notice has no sub_title_text (§8): only when the rest fits vertical_content_list as is.
-  const newsOk = image !== undefined && card.status === undefined && fitted.hints.length === 0 &&
-    card.blocks.every((b) => b.type === 'image' || b.type === 'text' || (b.type === 'fields' && fields)) &&
-    card.blocks.filter((b) => b.type === 'image').length === 1 &&
-    texts.length <= L.verticalContent && texts.every((t) => chars(t.text) <= L.chars.title);
-  if (newsOk) {
+  const news = newsContent(card, fitted, link, fields !== undefined);
+  if (news) {
     return {
       card_type: 'news_notice', ...header(card, taskId),
-      card_image: { url: image.url },
-      ...(texts.length > 0 ? { vertical_content_list: texts.map((t) => ({ title: t.text })) } : {}),
+      card_image: news.image,
+      ...(news.entries.length > 0 ? { vertical_content_list: news.entries } : {}),
       ...common,
     };
   }
@@ -195,5 +190,54 @@ function renderNoticeCard(card: Card, fitted: FittedActions, taskId: string): We
     ...(emphasis ? { emphasis_content: { title: ellipsizeChars(emphasis.figure, L.chars.emphasisTitle), desc: ellipsizeChars(emphasis.label, L.chars.emphasisDesc) } } : {}),
     ...(sub ? { sub_title_text: sub } : {}),
     ...common,
+  };
+}
+
+type VerticalEntry = NonNullable<WecomTemplateCard['vertical_content_list']>[number];
+
+/**
+ * news_notice (§8) for a card with exactly one image and otherwise only emphasis, text and fields: the image is
+ * card_image (aspect_ratio clamped to §8's 1.3–2.25), and news_notice having no emphasis_content or
+ * sub_title_text, the rest goes to vertical_content_list (≤ 4), one entry per block in order — an emphasis as
+ * "<figure> <label>", a text block as its first line (title, ellipsized) and its other lines (desc, within
+ * the desc budget, ending "…另有 N 行，见“<link>”"), fields that do not fit horizontal_content_list as a text
+ * block of "label：value" lines. With more than four, the fourth entry carries what is left: its own first
+ * line as title, the remaining lines of it and of every later block as desc. Undefined (→ text_notice) for
+ * anything else: items, a status line or hints need sub_title_text.
+ */
+function newsContent(card: Card, fitted: FittedActions, link: CardLink, fieldsHorizontal: boolean): { image: NonNullable<WecomTemplateCard['card_image']>; entries: VerticalEntry[] } | undefined {
+  const images = card.blocks.filter((b) => b.type === 'image');
+  const [image] = images;
+  if (!image || images.length !== 1 || card.status !== undefined || fitted.hints.length > 0) return undefined;
+  const groups: string[][] = [];
+  for (const b of card.blocks) {
+    if (b.type === 'items') return undefined;
+    if (b.type === 'emphasis') groups.push([`${b.figure} ${b.label}`]);
+    if (b.type === 'text') groups.push(b.text.split('\n'));
+    if (b.type === 'fields' && !fieldsHorizontal) groups.push(b.fields.map((f) => formatField(f.label, f.value)));
+  }
+  const blocks = groups.map((g) => g.filter((l) => l.trim() !== '')).filter((g) => g.length > 0);
+  const shown = blocks.length > L.verticalContent ? [...blocks.slice(0, L.verticalContent - 1), blocks.slice(L.verticalContent - 1).flat()] : blocks;
+  let entries: VerticalEntry[];
+  try {
+    entries = shown.map(([first = '', ...rest]) => {
+      const desc = rest.length === 0 ? [] : fitLines({
+        head: [], body: rest, tail: [], max: L.chars.verticalDesc, measure: chars,
+        more: (n) => `…另有 ${n} 行，见“${link.label}”`, what: `卡片 ${card.key} 的 vertical_content_list.desc`,
+      });
+      return { title: ellipsizeChars(first, L.chars.title), ...(desc.length > 0 ? { desc: desc.join('\n') } : {}) };
+    });
+  } catch (e) {
+    if (e instanceof ValidationError) return undefined; // not even the "另有" line fits: text_notice says it another way
+    throw e;
+  }
+  const ratio = image.aspectRatio;
+  const { min, max } = L.cardImageAspect;
+  return {
+    image: {
+      url: image.url,
+      ...(ratio !== undefined && Number.isFinite(ratio) && ratio > 0 ? { aspect_ratio: Math.round(Math.min(max, Math.max(min, ratio)) * 100) / 100 } : {}),
+    },
+    entries,
   };
 }

@@ -33,11 +33,25 @@ export interface DigestCardInput {
   /** What changed since the previous digest. */
   readonly changes: readonly string[];
   readonly detailUrl: string;
+  /**
+   * The chart image (completion by branch) for platforms that show one; absent where it cannot be drawn (no
+   * CJK font on the server) — the card is then text only. Never on a quiet day.
+   */
+  readonly chart?: DigestChart;
+}
+
+/** A signed PNG of the digest's chart, `aspectRatio` = width / height as the image route draws it. */
+export interface DigestChart {
+  readonly url: string;
+  readonly alt: string;
+  readonly aspectRatio: number;
 }
 
 /**
  * The leader's daily digest (and "今日简报" on demand): exceptions first, then a line per branch, the total and
- * what changed; the detail page has the charts and every item. A quiet day is a single line.
+ * what changed; the detail page has the charts and every item. A quiet day is a single line. With `chart`, the
+ * image comes first (WeCom shows it as the news_notice picture); the text blocks are the same with or without
+ * it, and the image is not counted in DIGEST_TEXT_BYTES (it is a URL, not text to read).
  */
 export function buildDigestCard(input: DigestCardInput): Card {
   const link = { label: '查看详情与图表', url: input.detailUrl };
@@ -58,7 +72,9 @@ export function buildDigestCard(input: DigestCardInput): Card {
     : [];
   const changes = input.changes.map(line);
   const used = [...exceptions, input.summary, ...changes].reduce((n, t) => n + measure(t) + 2, 0);
+  const chart = input.chart;
   const blocks: CardBlock[] = [
+    ...(chart ? [{ type: 'image' as const, url: chart.url, alt: chart.alt, aspectRatio: chart.aspectRatio }] : []),
     { type: 'emphasis', figure: String(input.attention), label: '项需关注' },
     ...(exceptions.length > 0 ? [{ type: 'text' as const, text: exceptions.join('\n') }] : []),
     ...branchBlock(input, DIGEST_TEXT_BYTES - used - 2, measure, line),

@@ -60,6 +60,8 @@ export async function runLeaderDigest(deps: DigestDeps, at: Date): Promise<Diges
       const { content, card } = digestCard({
         key, figures: f, previous: previous.get(leader.personId), timezone: deps.timezone,
         detailUrl: deps.links.digest(leader.personId, date), skipQuietDays: leader.skipQuietDays,
+        // The image shows the figures stored below as the day's snapshot (src/h5/digest/chart-image.ts); null → text only.
+        chartUrl: deps.links.digestChart(leader.personId, date),
       });
       if (content.quiet) quiet++;
       if (!card) {

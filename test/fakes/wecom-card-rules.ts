@@ -22,6 +22,14 @@ export function checkTemplateCard(card: Record<string, unknown> | undefined): { 
   }
   const title = (card.main_title as { title?: string } | undefined)?.title;
   if (type === 'text_notice' && !title && !card.sub_title_text) return bad(44004, 'main_title.title or sub_title_text required');
+  if (type === 'news_notice') {
+    // §8: news_notice requires main_title and card_image or image_text_area; card_image.aspect_ratio is 1.3–2.25.
+    if (!title) return bad(44004, 'news_notice main_title.title required');
+    const image = card.card_image as { url?: unknown; aspect_ratio?: unknown } | undefined;
+    if (!(typeof image?.url === 'string' && image.url !== '') && !card.image_text_area) return bad(40058, 'news_notice needs card_image or image_text_area');
+    const ratio = image?.aspect_ratio;
+    if (ratio !== undefined && (typeof ratio !== 'number' || !(ratio >= 1.3 && ratio <= 2.25))) return bad(40058, 'card_image.aspect_ratio must be 1.3–2.25');
+  }
   const buttons = card.button_list as { key?: string; type?: number; url?: string }[] | undefined;
   if (type === 'button_interaction') {
     if (!Array.isArray(buttons) || buttons.length === 0 || buttons.length > 6) return bad(42017, 'button_list must hold 1–6 buttons');

@@ -17,6 +17,7 @@ export function digestStore(db: DbOrTx, opts: { timezone: string }): DigestStore
     leader: async (personId) => (await digestLeaders(db, personId))[0],
     workdays: (from, to) => workdaysThrough(db, opts.timezone, from, to),
     previous: (personIds, date) => previousSnapshots(db, personIds, date),
+    snapshot: (personId, date) => snapshotOf(db, personId, date),
     saveSnapshots: (items, at) => saveSnapshots(db, items, at),
     async setSkipQuietDays(personId, skip, at) {
       await db
@@ -59,6 +60,16 @@ async function previousSnapshots(db: DbOrTx, personIds: readonly number[], date:
     if (f.version === DIGEST_FIGURES_VERSION) out.set(r.person_id, f);
   }
   return out;
+}
+
+/** One person's stored figures for one day (the chart image draws what the card said), if of this version. */
+export async function snapshotOf(db: DbOrTx, personId: number, date: string): Promise<DigestFigures | undefined> {
+  const [r] = rows<{ figures: DigestFigures | string }>(
+    await db.execute(sql`select figures from digest_snapshots where person_id = ${personId} and day = ${date}::date`),
+  );
+  if (!r) return undefined;
+  const f = (typeof r.figures === 'string' ? JSON.parse(r.figures) : r.figures) as DigestFigures;
+  return f.version === DIGEST_FIGURES_VERSION ? f : undefined;
 }
 
 /**

@@ -2,6 +2,7 @@ import type { Card } from '../../../cards/model.js';
 import { buildDigestCard } from '../../../cards/builders/digest.js';
 import { addDays } from '../reminders/days.js';
 import { diffFigures } from './changes.js';
+import { DIGEST_CHART_ASPECT, digestChartTitle, digestHasChart } from './chart.js';
 import { dayLabel, digestContent, type DigestContent } from './content.js';
 import { figuresForScope } from './figures.js';
 import type { DigestStore } from './raw.js';
@@ -53,7 +54,11 @@ export async function figuresForPerson(store: DigestStore, person: { id: number;
   return (await figuresForViewers(store, [viewer], { date: opts.date, dueSoonUntil: dueSoonUntil(opts.date, isWorkday), now: opts.now })).get(person.id);
 }
 
-/** The card for one viewer's figures (null: a quiet day and the viewer asked for no card then). */
+/**
+ * The card for one viewer's figures (null: a quiet day and the viewer asked for no card then). `chartUrl` is
+ * LinkSigner.digestChart's signed image link: null (no CJK font on this server) or absent → a text-only card.
+ * The image goes only on a day with something to show (not quiet, some assignment due this month).
+ */
 export function digestCard(opts: {
   key: string;
   figures: DigestFigures;
@@ -61,10 +66,14 @@ export function digestCard(opts: {
   timezone: string;
   detailUrl: string;
   skipQuietDays: boolean;
+  chartUrl?: string | null;
 }): { content: DigestContent; card: Card | null } {
   const f = opts.figures;
   const content = digestContent(f, opts.previous ? diffFigures(opts.previous, f) : null, opts.timezone);
   if (content.quiet && opts.skipQuietDays) return { content, card: null };
+  const chart = opts.chartUrl && !content.quiet && digestHasChart(f)
+    ? { url: opts.chartUrl, alt: digestChartTitle(f), aspectRatio: DIGEST_CHART_ASPECT }
+    : undefined;
   const card = buildDigestCard({
     key: opts.key,
     date: dayLabel(f.date),
@@ -77,6 +86,7 @@ export function digestCard(opts: {
     summary: content.summary,
     changes: content.changes,
     detailUrl: opts.detailUrl,
+    ...(chart ? { chart } : {}),
   });
   return { content, card };
 }

@@ -21,7 +21,10 @@ export async function digestOnDemand(event: InboundEvent, person: PersonView, po
   if (!figures) return [toSender(noticeCard(key, '今日简报仅供领导查看', NOT_FOR_YOU))];
   const previous = (await ports.digest.previous([person.id], date)).get(person.id);
   await ports.digest.saveSnapshots([{ personId: person.id, figures }], ports.now);
-  const { card } = digestCard({ key, figures, previous, timezone: ports.timezone, detailUrl: ports.links.digest(person.id, date), skipQuietDays: false });
+  const { card } = digestCard({
+    key, figures, previous, timezone: ports.timezone, detailUrl: ports.links.digest(person.id, date), skipQuietDays: false,
+    chartUrl: ports.links.digestChart(person.id, date),
+  });
   return [toSender(card!)];
 }
 

@@ -75,6 +75,11 @@ export interface DigestStore {
   workdays(from: string, to: string): Promise<IsWorkday>;
   /** The latest stored figures of each person before `date`. */
   previous(personIds: number[], date: string): Promise<Map<number, DigestFigures>>;
+  /**
+   * The figures stored for this person and day (the day's last computation, what their latest card said);
+   * undefined when there are none or they are of another DIGEST_FIGURES_VERSION. Without the drill rows.
+   */
+  snapshot(personId: number, date: string): Promise<DigestFigures | undefined>;
   /** Stores (or replaces) each person's figures for the day. */
   saveSnapshots(items: { personId: number; figures: DigestFigures }[], at: Date): Promise<void>;
   setSkipQuietDays(personId: number, skip: boolean, at: Date): Promise<void>;

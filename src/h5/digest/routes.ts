@@ -1,5 +1,5 @@
 import Router from '@koa/router';
-import { completionByBranchBar, byDimensionBar, monthTrendLine, renderChartSvg } from '../../charts/index.js';
+import { completionByBranchBar, byDimensionBar, monthTrendLine, renderChartSvg, type ChartFontOptions } from '../../charts/index.js';
 import { digestStore } from '../../db/repositories/digest-store.js';
 import { personView } from '../../db/repositories/people-directory.js';
 import { isIsoDate } from '../../domain/calendar.js';
@@ -11,15 +11,24 @@ import { plainErrorPages } from '../error-pages.js';
 import { html, page, raw, type Raw } from '../html.js';
 import { digestResource } from '../link-signer.js';
 import { verifyToken } from '../signed-link.js';
+import { digestChartImage } from './chart-image.js';
+
+export interface DigestRouteOptions {
+  /** The CJK font of the card image; default CHART_FONT_PATH, else the system's (tests pass `{ systemFonts: false }`). */
+  chartFont?: ChartFontOptions;
+}
 
 /**
  * 今日简报 detail page (the card's "查看详情与图表"): the same figures as the card, recomputed for the link's
  * holder and day, with server-rendered charts (completion by branch, the month's trend, 五型) and the items
- * behind each branch's numbers. The link is signed for one leader and one day.
+ * behind each branch's numbers. The link is signed for one leader and one day. Also the card's chart image,
+ * `/h5/digest/chart.png` (chart-image.ts), signed apart.
  */
-export function digestH5Routes(deps: AppDeps): Router {
+export function digestH5Routes(deps: AppDeps, opts: DigestRouteOptions = {}): Router {
   const router = new Router({ prefix: '/h5/digest' });
   const db = deps.database.db;
+  // Answers in plain text itself (an image URL has no page to show an error on), so it comes before the error pages.
+  router.get('/chart.png', digestChartImage(deps, { font: opts.chartFont ?? { fontPath: deps.config.chartFontPath ?? null } }));
   router.use(plainErrorPages('党建助手 · 今日简报'));
 
   router.get('/', async (ctx) => {
