@@ -90,7 +90,7 @@ export function createDingtalkPlatform(opts: { config: DingtalkConfig; client: D
       return items.map((i): SendResult => {
         if (invalid.has(i.recipient)) return { outboxId: i.outboxId, ok: false, retryable: false, error: `batchSend: ${i.recipient} is not a valid recipient (invalidStaffIdList)` };
         if (throttled.has(i.recipient)) {
-          return { outboxId: i.outboxId, ok: false, retryable: true, retryAfterMs: FLOW_CONTROL_RETRY_MS, error: `batchSend: ${i.recipient} flow-controlled` };
+          return { outboxId: i.outboxId, ok: false, retryable: true, retryAfterMs: FLOW_CONTROL_RETRY_MS, deferred: true, error: `batchSend: ${i.recipient} flow-controlled` };
         }
         return { outboxId: i.outboxId, ok: true, platformRef: answer.processQueryKey ?? 'batch-send' } satisfies Ok;
       });

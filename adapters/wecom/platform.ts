@@ -71,7 +71,7 @@ export function createWecomPlatform(opts: WecomPlatformOptions): Platform {
 
   async function sendCardOrText(item: SendItem): Promise<Outcome> {
     const slot = limit.take(item.recipient);
-    if (!slot.ok) return { outboxId: item.outboxId, ok: false, retryable: true, error: '对该成员的发送频率已达上限（每分钟 30 条），稍后再发', retryAfterMs: slot.retryAfterMs };
+    if (!slot.ok) return { outboxId: item.outboxId, ok: false, retryable: true, error: '对该成员的发送频率已达上限（每分钟 30 条），稍后再发', retryAfterMs: slot.retryAfterMs, deferred: true };
     const target = { agentId: opts.agentId, touser: [item.recipient] };
     const taskId = wecomTaskId(item.idempotencyKey);
     let body: Record<string, unknown>;
@@ -146,7 +146,7 @@ export function createWecomPlatform(opts: WecomPlatformOptions): Platform {
     for (const item of batch) {
       const slot = limit.take(item.recipient);
       if (slot.ok) go.push(item);
-      else out.push({ outboxId: item.outboxId, ok: false, retryable: true, error: '对该成员的发送频率已达上限，稍后再发', retryAfterMs: slot.retryAfterMs });
+      else out.push({ outboxId: item.outboxId, ok: false, retryable: true, error: '对该成员的发送频率已达上限，稍后再发', retryAfterMs: slot.retryAfterMs, deferred: true });
     }
     if (go.length === 0) return out;
     const text = (go[0]!.message as { text: string }).text;

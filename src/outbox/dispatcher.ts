@@ -1,4 +1,4 @@
-import { eq, sql } from 'drizzle-orm';
+import { sql } from 'drizzle-orm';
 import type { Database } from '../db/client.js';
 import { outbox } from '../db/schema/index.js';
 import type { Clock } from '../domain/clock.js';
@@ -135,26 +135,44 @@ export class OutboxDispatcher {
     const now = this.opts.clock.now();
     const byId = new Map(results.map((r) => [r.outboxId, r]));
     const sent: { id: number; ref: string | null }[] = [];
-    await this.opts.database.db.transaction(async (tx) => {
-      for (const row of chunk) {
-        const r = byId.get(row.id) ?? { outboxId: row.id, ok: false as const, retryable: true, error: 'platform returned no result for this row' };
-        if (r.ok) {
-          sent.push({ id: row.id, ref: r.platformRef ?? null });
-        } else if (r.retryable && row.attempts < (this.opts.maxAttempts ?? 10)) {
-          const delay = r.retryAfterMs ?? backoffMs(row.attempts, { random: this.opts.random });
-          await tx.update(outbox).set({ status: 'pending', leaseUntil: null, notBefore: new Date(now.getTime() + delay), lastError: r.error.slice(0, 1000) }).where(eq(outbox.id, row.id));
-        } else {
-          this.opts.logger.warn({ outboxId: row.id, platform: row.platform, error: r.error }, 'outbox row failed permanently');
-          await tx.update(outbox).set({ status: 'failed', leaseUntil: null, lastError: r.error.slice(0, 1000) }).where(eq(outbox.id, row.id));
-        }
+    const retry: { id: number; notBefore: string; error: string; refund: number }[] = [];
+    const failed: { id: number; error: string }[] = [];
+    for (const row of chunk) {
+      const r = byId.get(row.id) ?? { outboxId: row.id, ok: false as const, retryable: true, error: 'platform returned no result for this row' };
+      if (r.ok) {
+        sent.push({ id: row.id, ref: r.platformRef ?? null });
+      } else if (r.retryable && r.deferred) {
+        // Held back by a rate limit: the claim's attempt is given back, so deferrals never exhaust maxAttempts.
+        retry.push({ id: row.id, notBefore: new Date(now.getTime() + (r.retryAfterMs ?? 1000)).toISOString(), error: r.error.slice(0, 1000), refund: 1 });
+      } else if (r.retryable && row.attempts < (this.opts.maxAttempts ?? 10)) {
+        const delay = r.retryAfterMs ?? backoffMs(row.attempts, { random: this.opts.random });
+        retry.push({ id: row.id, notBefore: new Date(now.getTime() + delay).toISOString(), error: r.error.slice(0, 1000), refund: 0 });
+      } else {
+        this.opts.logger.warn({ outboxId: row.id, platform: row.platform, error: r.error }, 'outbox row failed permanently');
+        failed.push({ id: row.id, error: r.error.slice(0, 1000) });
       }
+    }
+    // One statement per outcome for the whole chunk: a rate-limited burst defers hundreds of rows at a time, and a
+    // round trip per row would make recording slower than sending.
+    const list = <T>(items: T[], f: (t: T) => unknown) => sql.join(items.map((i) => sql`${f(i)}`), sql`, `);
+    await this.opts.database.db.transaction(async (tx) => {
       if (sent.length > 0) {
-        // One statement for the whole batch: the common case must not cost a round trip per row.
-        const ids = sql.join(sent.map((s) => sql`${s.id}`), sql`, `);
-        const refs = sql.join(sent.map((s) => sql`${s.ref}`), sql`, `);
         await tx.execute(sql`
           update outbox o set status = 'sent', sent_at = ${now.toISOString()}::timestamptz, lease_until = null, last_error = null, platform_ref = v.ref
-          from (select unnest(array[${ids}]::bigint[]) as id, unnest(array[${refs}]::text[]) as ref) v
+          from (select unnest(array[${list(sent, (s) => s.id)}]::bigint[]) as id, unnest(array[${list(sent, (s) => s.ref)}]::text[]) as ref) v
+          where o.id = v.id`);
+      }
+      if (retry.length > 0) {
+        await tx.execute(sql`
+          update outbox o set status = 'pending', lease_until = null, not_before = v.not_before, last_error = v.error, attempts = o.attempts - v.refund
+          from (select unnest(array[${list(retry, (r) => r.id)}]::bigint[]) as id, unnest(array[${list(retry, (r) => r.notBefore)}]::timestamptz[]) as not_before,
+                       unnest(array[${list(retry, (r) => r.error)}]::text[]) as error, unnest(array[${list(retry, (r) => r.refund)}]::int[]) as refund) v
+          where o.id = v.id`);
+      }
+      if (failed.length > 0) {
+        await tx.execute(sql`
+          update outbox o set status = 'failed', lease_until = null, last_error = v.error
+          from (select unnest(array[${list(failed, (f) => f.id)}]::bigint[]) as id, unnest(array[${list(failed, (f) => f.error)}]::text[]) as error) v
           where o.id = v.id`);
       }
     });

@@ -95,6 +95,51 @@ describe(`outbox: retryable and permanent send errors (${testDatabaseUrl ? 'Post
     expect(platform.timesSeen(id)).toBe(3);
   });
 
+  it('a deferral by a rate limit is no attempt: deferred 12 times with maxAttempts 3, the row is still sent', async () => {
+    // E.g. WeCom's 30-per-minute limit for one member during a burst: the adapter holds the card back.
+    const platform = new RecordingPlatform('sandbox', 100, (item, n) =>
+      n <= 12 ? { outboxId: item.outboxId, ok: false, retryable: true, deferred: true, error: '对该成员的发送频率已达上限', retryAfterMs: 5_000 } : { outboxId: item.outboxId, ok: true },
+    );
+    const dispatcher = new OutboxDispatcher({ database: t.database, clock, logger, platforms: [platform], maxAttempts: 3 });
+    const [a, b] = [await enqueueOne('deferred-a'), await enqueueOne('deferred-b')];
+    for (let round = 1; round <= 12; round++) {
+      expect(await dispatcher.runOnce()).toBe(2);
+      for (const id of [a, b]) expect(await outboxRow(t.database, id)).toMatchObject({ status: 'pending', attempts: 0, lastError: '对该成员的发送频率已达上限' });
+      expect((await outboxRow(t.database, a)).notBefore.getTime()).toBe(clock.now().getTime() + 5_000);
+      clock.advance(5_000);
+    }
+    expect(await dispatcher.runOnce()).toBe(2);
+    for (const id of [a, b]) {
+      expect(await outboxRow(t.database, id)).toMatchObject({ status: 'sent', attempts: 1, lastError: null });
+      expect(platform.timesSeen(id)).toBe(13);
+    }
+  });
+
+  it('records a mixed chunk in one go: sent, retried, deferred and failed rows each get their own outcome', async () => {
+    const outcome = new Map<string, 'ok' | 'retry' | 'defer' | 'fail'>([['mix-ok:0', 'ok'], ['mix-retry:0', 'retry'], ['mix-defer:0', 'defer'], ['mix-fail:0', 'fail']]);
+    const keys = new Map<number, string>();
+    const platform = new RecordingPlatform('sandbox', 100, (item) => {
+      const o = outcome.get(keys.get(item.outboxId)!);
+      if (o === 'ok') return { outboxId: item.outboxId, ok: true, platformRef: 'm' };
+      if (o === 'fail') return { outboxId: item.outboxId, ok: false, retryable: false, error: 'bad user' };
+      return { outboxId: item.outboxId, ok: false, retryable: true, error: o!, retryAfterMs: 1000, ...(o === 'defer' ? { deferred: true } : {}) };
+    });
+    const dispatcher = new OutboxDispatcher({ database: t.database, clock, logger, platforms: [platform] });
+    for (const k of ['mix-ok', 'mix-retry', 'mix-defer', 'mix-fail']) keys.set(await enqueueOne(k), `${k}:0`);
+    expect(await dispatcher.runOnce()).toBe(4);
+    const byKey = new Map<string, Awaited<ReturnType<typeof outboxRow>>>();
+    for (const [id, k] of keys) byKey.set(k, await outboxRow(t.database, id));
+    expect(byKey.get('mix-ok:0')).toMatchObject({ status: 'sent', attempts: 1, platformRef: 'm' });
+    expect(byKey.get('mix-retry:0')).toMatchObject({ status: 'pending', attempts: 1, lastError: 'retry' });
+    expect(byKey.get('mix-defer:0')).toMatchObject({ status: 'pending', attempts: 0, lastError: 'defer' });
+    expect(byKey.get('mix-fail:0')).toMatchObject({ status: 'failed', attempts: 1, lastError: 'bad user' });
+    expect(byKey.get('mix-retry:0')!.notBefore.getTime()).toBe(clock.now().getTime() + 1000);
+    // Both come back when due (and leave nothing behind for the next test).
+    clock.advance(1000);
+    outcome.set('mix-retry:0', 'ok').set('mix-defer:0', 'ok');
+    expect(await dispatcher.runOnce()).toBe(2);
+  });
+
   it('re-claims a row whose sender crashed mid-send once its lease has run out', async () => {
     const id = await enqueueOne('crashed-sender');
     // A dispatcher claimed it (status sending, lease 60 s) and died before recording anything.

@@ -13,7 +13,18 @@ export interface SendItem {
 
 export type SendResult =
   | { outboxId: number; ok: true; platformRef?: string }
-  | { outboxId: number; ok: false; retryable: boolean; error: string; retryAfterMs?: number };
+  | {
+      outboxId: number;
+      ok: false;
+      retryable: boolean;
+      error: string;
+      retryAfterMs?: number;
+      /**
+       * Held back by a rate limit (ours or the platform's flow control), not failed: the message is fine and will
+       * go out later. A deferral does not count as an attempt, so a long burst never turns it into a failure.
+       */
+      deferred?: boolean;
+    };
 
 /**
  * The port the outbox dispatcher sends through (ARCHITECTURE §2). An adapter batches where its platform
