@@ -32,5 +32,5 @@ h2{font-size:16px;margin:0 0 8px}ol{padding-left:22px;margin:0}li{margin:6px 0}.
 a{color:#1565c0}`;
 
 export function page(title: string, subtitle: string, body: Raw): string {
-  return html`<!doctype html><html lang="zh-CN"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><meta name="referrer" content="no-referrer"><title>${title}</title><style>${raw(STYLE)}</style></head><body><header><h1>${title}</h1><p>${subtitle}</p></header><main>${body}</main></body></html>`.html;
+  return html`<!doctype html><html lang="zh-CN"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><meta name="referrer" content="no-referrer"><title>${title}</title><link rel="icon" href="data:,"><style>${raw(STYLE)}</style></head><body><header><h1>${title}</h1><p>${subtitle}</p></header><main>${body}</main></body></html>`.html;
 }

@@ -29,11 +29,7 @@ describe('今日简报 detail page in headless Chromium', { timeout: 180_000 }, 
   const pages: WatchedPage[] = [];
   const q = async <T>(query: ReturnType<typeof sql>): Promise<T[]> => rows<T>(await t.database.db.execute(query));
   const today = () => localDate(app.clock.now(), TZ);
-  /**
-   * Console errors and page errors, less Chromium's own request for /favicon.ico (the H5 layout declares no
-   * icon and the app has none, so it is a 404 the page itself never asked for).
-   */
-  const problems = (w: WatchedPage): string[] => w.problems().filter((p) => !/Failed to load resource: .*404.*\/favicon\.ico/.test(p));
+  const problems = (w: WatchedPage): string[] => w.problems();
   const localUrl = (link: string): string => {
     const u = new URL(link);
     return `${app.url}${u.pathname}${u.search}`;
