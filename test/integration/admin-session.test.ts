@@ -118,6 +118,8 @@ describe('admin console sign-in and session', () => {
     const l = await httpSignIn(app, leader);
     const home = await (await l.get('/admin')).text();
     expect(home).toContain('陈志远 · 领导（只读）');
+    // Counts of the leader's own branches only (第二、第三党支部), not the agency's five.
+    expect(home).toMatch(/分管 2 个党支部 · \d+ 人/);
     await t.database.db.execute(sql`delete from person_roles where person_id = ${leader} and role = 'leader'`);
     const after = await l.get('/admin');
     expect(after.status).toBe(403);

@@ -21,10 +21,12 @@ export async function homePage(ctx: Context, deps: AppDeps): Promise<void> {
   const user = consoleUser(ctx);
   const today = localDate(deps.clock.now(), deps.config.timezone);
   const month = today.slice(0, 7);
+  // A leader limited to some branches sees the counts of those branches only.
+  const units = user.visible === 'all' ? sql`true` : sql`u.id = any(${`{${[...user.visible].join(',')}}`}::int[])`;
   const [c] = rows<Counts>(
     await deps.database.db.execute(sql`
-      select (select count(*)::int from org_units where active and kind = 'branch') as branches,
-             (select count(*)::int from people where active) as people,
+      select (select count(*)::int from org_units u where u.active and u.kind = 'branch' and ${units}) as branches,
+             (select count(*)::int from people p join org_units u on u.id = p.unit_id where p.active and ${units}) as people,
              (select count(*)::int from plans) as plans,
              (select max(year)::int from plans) as plan_year,
              (select title from topics where month = ${month}) as topic,
@@ -32,7 +34,7 @@ export async function homePage(ctx: Context, deps: AppDeps): Promise<void> {
   );
   const counts = c!;
   const cards = [
-    { href: '/admin/org', label: '组织', figure: `${counts.branches} 个党支部 · ${counts.people} 人`, hint: '单位、人员、角色、平台账号；导入与同步' },
+    { href: '/admin/org', label: '组织', figure: `${user.visible === 'all' ? '' : '分管 '}${counts.branches} 个党支部 · ${counts.people} 人`, hint: '单位、人员、角色、平台账号；导入与同步' },
     { href: '/admin/plans', label: '计划', figure: counts.plans ? `${counts.plans} 份（最近 ${counts.plan_year} 年）` : '尚未导入', hint: '导入工作要点，查看各支部完成情况' },
     { href: '/admin/topics', label: '每月主题', figure: counts.topic ? `本月：${counts.topic}` : '本月尚未设置', hint: '学习材料与必学内容，预览并推送' },
     { href: '/admin/reminders', label: '提醒', figure: '提醒规则与减负', hint: '提醒时间、免打扰、每周上限、发送预览' },
