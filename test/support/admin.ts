@@ -18,7 +18,9 @@ export async function personId(database: Database, name: string): Promise<number
 
 /** Signs in through the real flow: the bot's link (LinkSigner.adminSignIn), its page, the button. */
 export async function signInToConsole(page: Page, app: RunningApp, person: number): Promise<void> {
-  await page.goto(app.deps.links.adminSignIn(person));
+  // The link points at PUBLIC_BASE_URL (localhost:3000 in tests): the same path and token on the test server.
+  const link = new URL(app.deps.links.adminSignIn(person));
+  await page.goto(`${app.url}${link.pathname}${link.search}`);
   await page.getByRole('button', { name: '进入管理后台' }).click();
   await page.waitForURL(`${app.url}/admin`);
 }
