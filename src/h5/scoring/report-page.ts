@@ -52,7 +52,8 @@ ${rules}`;
   return scoringPage({ title: '评定报告（全部支部）', subtitle: round.title, body });
 }
 
-function branchDetail(m: ReportModel, b: BranchResult, maxStars: number, h: 'h2' | 'h3'): Raw {
+/** One branch's result: stars, class, total, the explanation, the anonymous peer scores, category averages (also used by the admin console). */
+export function branchDetail(m: Pick<ReportModel, 'round' | 'results' | 'scorers' | 'sheets'>, b: BranchResult, maxStars: number, h: 'h2' | 'h3'): Raw {
   const unitId = Number(b.branchId);
   const averages = Number.isInteger(unitId) ? categoryAverages(m.round, m.scorers, m.sheets, unitId) : null;
   const stars = b.stars > 0 ? '★'.repeat(b.stars) + '☆'.repeat(Math.max(0, maxStars - b.stars)) : '';
