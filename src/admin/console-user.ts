@@ -1,5 +1,7 @@
+import { sql } from 'drizzle-orm';
 import type { Context } from 'koa';
 import type { DbOrTx } from '../db/client.js';
+import { rows } from '../db/migrate.js';
 import { appendAudit, type AuditEntry } from '../db/repositories/audit.js';
 import { subtreeIds } from '../db/repositories/org-people-read.js';
 import { leaderScopes } from '../db/repositories/admin-sessions.js';
@@ -31,6 +33,9 @@ export async function consoleRoleOf(db: DbOrTx, person: PersonView): Promise<Pic
   if (scopes.length === 0 || scopes.includes(null)) return { role: 'leader', canWrite: false, visible: 'all' };
   const visible = new Set<number>();
   for (const unitId of scopes) for (const id of await subtreeIds(db, unitId!)) visible.add(id);
+  // A scope at the 机关党委 (the root) covers everything: the same as no scope, and pages can take the short path.
+  const [all] = rows<{ n: number }>(await db.execute(sql`select count(*)::int as n from org_units`));
+  if (visible.size >= Number(all?.n ?? Infinity)) return { role: 'leader', canWrite: false, visible: 'all' };
   return { role: 'leader', canWrite: false, visible };
 }
 
