@@ -81,6 +81,8 @@ function readMultipart(ctx: Context): Promise<FormData> {
       stream.on('limit', () => {
         failed = tooLarge();
       });
+      // A body cut off mid-file destroys the file stream with busboy's error (also reported on bb): without a listener it is uncaught.
+      stream.on('error', () => undefined);
       stream.on('end', () => {
         // An empty file input still sends a part with no name and no bytes: that is "no file chosen".
         if (info.filename || chunks.length > 0) files.push({ field, filename: info.filename ?? '', mimeType: info.mimeType, data: Buffer.concat(chunks) });

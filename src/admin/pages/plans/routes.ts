@@ -1,11 +1,23 @@
 import Router from '@koa/router';
-import { html } from '../../../h5/html.js';
 import type { AppDeps } from '../../../http/deps.js';
-import { renderAdmin } from '../../layout.js';
+import { importConfirmHandler, importFormPage, importPreviewHandler } from './import-page.js';
+import { itemEditHandler, itemPage } from './item-page.js';
+import { plansListPage } from './list-page.js';
+import { planPage } from './plan-page.js';
 
-// Placeholder while the section is being built (replaced in this session).
-export function plansAdminRoutes(_deps: AppDeps): Router {
+/**
+ * 计划: the list of plans, importing a 工作要点 document (upload → side-by-side preview → 确认保存), a plan's tree
+ * with completion per item and per 党支部, and editing one item. Leaders see their branches' figures only and
+ * change nothing (every POST handler calls requireWrite).
+ */
+export function plansAdminRoutes(deps: AppDeps): Router {
   const router = new Router({ prefix: '/plans' });
-  router.get('/', (ctx) => renderAdmin(ctx, { title: '计划', active: 'plans', body: html`<div class="panel"><p>建设中</p></div>` }));
+  router.get('/', (ctx) => plansListPage(ctx, deps));
+  router.get('/import', (ctx) => importFormPage(ctx));
+  router.post('/import', (ctx) => importPreviewHandler(ctx, deps));
+  router.post('/import/confirm', (ctx) => importConfirmHandler(ctx, deps));
+  router.get('/:id', (ctx) => planPage(ctx, deps));
+  router.get('/:id/items/:itemId', (ctx) => itemPage(ctx, deps));
+  router.post('/:id/items/:itemId', (ctx) => itemEditHandler(ctx, deps));
   return router;
 }
