@@ -48,6 +48,22 @@ export async function setCalendarOverride(db: Db, input: SetOverrideInput): Prom
   });
 }
 
+/** Removes an administrator's override (the day follows the holiday data again); returns whether there was one. */
+export async function clearCalendarOverride(db: Db, input: { date: string; actor: string; at: Date }): Promise<{ changed: boolean }> {
+  return db.transaction(async (tx) => {
+    const [existing] = await tx.delete(calendarOverrides).where(eq(calendarOverrides.day, input.date)).returning();
+    if (!existing) return { changed: false };
+    await appendAudit(tx, input.at, {
+      actor: input.actor,
+      action: 'calendar.clear',
+      subjectType: 'calendar_day',
+      subjectId: input.date,
+      data: { previous: { workday: existing.workday, note: existing.note } },
+    });
+    return { changed: true };
+  });
+}
+
 export async function listCalendarOverrides(db: Db, from: string, to: string) {
   return db
     .select()
