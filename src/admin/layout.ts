@@ -41,7 +41,7 @@ h1{font-size:20px;margin:4px 0 12px}h2{font-size:16px;margin:0 0 10px}h3{font-si
 .btn.link{border:none;background:none;color:#1255a5;padding:0;text-decoration:underline}.btn[disabled]{opacity:.5;cursor:not-allowed}
 .table-wrap{overflow-x:auto}table.data{width:100%;border-collapse:collapse;font-size:14px}
 table.data th,table.data td{padding:6px 8px;border-bottom:1px solid #e6e8eb;text-align:left;vertical-align:top}
-table.data th{background:#f7f8fa;font-weight:600;white-space:nowrap}table.data td.num,table.data th.num,td.num,th.num{text-align:right;white-space:nowrap}
+table.data th{background:#f7f8fa;font-weight:600;white-space:nowrap}table.data td.num,table.data th.num,td.num,th.num{text-align:right;white-space:nowrap;width:1%}
 .field{display:flex;flex-direction:column;gap:4px;margin-bottom:12px}.field label{font-weight:600;font-size:14px}
 .field input,.field select,.field textarea{font:inherit;padding:6px 8px;border:1px solid #c4c9d0;border-radius:6px;max-width:100%;background:#fff}
 .field textarea{min-height:90px}.field .hint{font-size:13px;color:#666}
