@@ -132,6 +132,27 @@ describe('admin console: 提醒', { timeout: 120_000 }, () => {
     expect((await admin.post('/admin/reminders/settings', { branch: '99999', weeklyCap: '2' })).status).toBe(404);
   });
 
+  it('a branch gives its own value back: the field follows the agency again, audited; the typed value is not saved', async () => {
+    const before = await q<{ n: number }>(sql`select count(*)::int as n from audit_log where action = 'reminders.settings_cleared'`);
+    // weeklyCap is handed back (and its typed 9 ignored); the meeting cadence stays the branch's own.
+    const res = await admin.post('/admin/reminders/settings', { branch: String(first), weeklyCap: '9', inherit: 'weeklyCap' });
+    expect(res.status).toBe(303);
+    expect(await settingsRows()).toEqual([
+      { unit_id: null, settings: { quietStart: '22:00', weeklyCap: 3 } },
+      { unit_id: first, settings: { cadence: { group_meeting: 'off' } } },
+    ]);
+    const audit = await q<{ actor: string; data: { keys: string[] } }>(sql`select actor, data from audit_log where action = 'reminders.settings_cleared' order by id desc limit 1`);
+    expect(audit).toEqual([{ actor: `person:${adminId}`, data: { keys: ['weeklyCap'] } }]);
+    const page = await (await admin.get(`/admin/reminders?branch=${first}`)).text();
+    expect(new RegExp('id="f-weeklyCap-hint">([^]*?)</div>').exec(page)![1]).toContain('沿用全机关设置');
+    // Only a branch's own keys can be given back; the agency has nothing to inherit from.
+    await admin.post('/admin/reminders/settings', { branch: '', inherit: 'weeklyCap' });
+    expect((await settingsRows())[0]).toEqual({ unit_id: null, settings: { quietStart: '22:00', weeklyCap: 3 } });
+    expect((await q<{ n: number }>(sql`select count(*)::int as n from audit_log where action = 'reminders.settings_cleared'`))[0]!.n).toBe(before[0]!.n + 1);
+    // Back to the branch's earlier value for the tests below.
+    expect((await admin.post('/admin/reminders/settings', { branch: String(first), weeklyCap: '2' })).status).toBe(303);
+  });
+
   it('a leader looks but cannot change anything, and sees only their branches', async () => {
     const before = JSON.stringify(await settingsRows());
     const page = await leader.get('/admin/reminders');

@@ -32,6 +32,35 @@ export async function saveSettings(db: DbOrTx, unitId: number | null, patch: Set
   return next;
 }
 
+/**
+ * Removes a branch's own values for some keys ("dueDaysBefore", "cadence.支委会"…), so they follow the agency's
+ * settings (or the defaults) again; with an audit entry. Keys the branch does not set are ignored.
+ */
+export async function clearSettingKeys(db: DbOrTx, unitId: number, keys: readonly string[], meta: { actor: string; at: Date }): Promise<string[]> {
+  const [row] = await db.select().from(reminderSettings).where(eq(reminderSettings.unitId, unitId));
+  const current = sanitizePatch(row?.settings);
+  const next: Record<string, unknown> = { ...current, ...(current.cadence ? { cadence: { ...current.cadence } } : {}) };
+  const cleared: string[] = [];
+  for (const key of keys) {
+    if (key.startsWith('cadence.')) {
+      const cadence = next.cadence as Record<string, unknown> | undefined;
+      const kind = key.slice('cadence.'.length);
+      if (cadence && kind in cadence) {
+        delete cadence[kind];
+        cleared.push(key);
+        if (Object.keys(cadence).length === 0) delete next.cadence;
+      }
+    } else if (key in next && key !== 'cadence') {
+      delete next[key];
+      cleared.push(key);
+    }
+  }
+  if (cleared.length === 0 || !row) return [];
+  await db.update(reminderSettings).set({ settings: next, updatedBy: meta.actor, updatedAt: meta.at }).where(eq(reminderSettings.unitId, unitId));
+  await appendAudit(db, meta.at, { actor: meta.actor, action: 'reminders.settings_cleared', subjectType: 'unit', subjectId: unitId, data: { keys: cleared } });
+  return cleared;
+}
+
 /** "暂停提醒 3天" / "少提醒": a person's own preference; unset fields keep their value. */
 export async function setPreference(db: DbOrTx, personId: number, pref: { mutedUntil?: string | null; weeklyCap?: number | null }, at: Date): Promise<void> {
   const set = { ...(pref.mutedUntil !== undefined ? { mutedUntil: pref.mutedUntil } : {}), ...(pref.weeklyCap !== undefined ? { weeklyCap: pref.weeklyCap } : {}), updatedAt: at };

@@ -6,7 +6,7 @@
  */
 import type { Context } from 'koa';
 import { settingsView, updateSettings, type SettingsView } from '../../../db/repositories/reminders-admin.js';
-import { loadSettings } from '../../../db/repositories/reminders-store.js';
+import { clearSettingKeys, loadSettings } from '../../../db/repositories/reminders-store.js';
 import type { SettingsPatch } from '../../../domain/reminders/settings.js';
 import { ValidationError } from '../../../errors.js';
 import { html, type Raw } from '../../../h5/html.js';
@@ -92,8 +92,13 @@ ${FIELD_GROUPS.map((g) => html`<fieldset><legend>${g.legend}</legend><div class=
     const value = state?.values.get(f.key) ?? formText(effective);
     const error = state?.errors.get(f.key);
     const id = fieldId(f.key);
+    const source = sourceOf(f.key, view.overrides, agency);
+    // A branch's own value can be given up again: it then follows the agency's setting (or the default).
+    const inherit = view.scope.unitId !== null && source === 'here'
+      ? html`<label class="small"><input type="checkbox" name="inherit" value="${f.key}"${state?.values.get(`inherit:${f.key}`) ? html` checked` : ''}> 恢复沿用全机关设置</label>`
+      : '';
     return html`<div class="field"><label for="${id}">${f.label}</label>${input(f, value, error !== undefined)}
-${fieldError(`${id}-error`, error)}<div class="hint" id="${id}-hint">现在：${displayText(f, effective)}${SOURCE_BADGE[sourceOf(f.key, view.overrides, agency)]}<br>${f.hint}</div></div>`;
+${fieldError(`${id}-error`, error)}<div class="hint" id="${id}-hint">现在：${displayText(f, effective)}${SOURCE_BADGE[source]}<br>${f.hint}</div>${inherit}</div>`;
   })}</div></fieldset>`)}
 <div class="actions"><button type="submit" class="btn primary">保存设置</button><a class="btn" href="${settingsUrl(view.scope.unitId)}">放弃修改</a></div>
 <p class="muted small">只保存改动过的项；有任何一项不符合要求时全部不保存。修改记入审计日志。</p></form>`;
@@ -125,9 +130,22 @@ export async function saveSettingsAction(ctx: Context, deps: AppDeps): Promise<v
   const db = deps.database.db;
   const view = await settingsView(db, unitId);
   const parsed = parseSettingsForm(form, view.effective);
-  if (parsed.errors.size > 0) return settingsPage(ctx, deps, { values: parsed.values, errors: parsed.errors });
-  if (parsed.pairs.length === 0) return redirectWithFlash(ctx, settingsUrl(unitId), '没有改动，设置保持不变。', 'warn');
+  // "恢复沿用全机关设置": only a branch's own keys; a field given back is not also saved with its typed value.
+  const inherit = unitId === null ? [] : form.all('inherit').filter((k) => SETTING_FIELDS.some((f) => f.key === k) && valueIn(view.overrides, k) !== undefined);
+  for (const k of inherit) parsed.errors.delete(k);
+  if (parsed.errors.size > 0) {
+    for (const k of inherit) parsed.values.set(`inherit:${k}`, '1');
+    return settingsPage(ctx, deps, { values: parsed.values, errors: parsed.errors });
+  }
+  const pairs = parsed.pairs.filter(([k]) => !inherit.includes(k));
+  const changes = parsed.changes.filter((_, i) => !inherit.includes(parsed.pairs[i]![0]));
+  if (pairs.length === 0 && inherit.length === 0) return redirectWithFlash(ctx, settingsUrl(unitId), '没有改动，设置保持不变。', 'warn');
   const now = deps.clock.now();
-  await db.transaction((tx) => updateSettings(tx, unitId, parsed.pairs, { actor: actorOf(user), at: now }));
-  redirectWithFlash(ctx, settingsUrl(unitId), `已保存${view.scope.name}的提醒设置：${parsed.changes.join('；')}。`);
+  const meta = { actor: actorOf(user), at: now };
+  await db.transaction(async (tx) => {
+    if (inherit.length > 0) await clearSettingKeys(tx, unitId!, inherit, meta);
+    if (pairs.length > 0) await updateSettings(tx, unitId, pairs, meta);
+  });
+  const labels = inherit.map((k) => SETTING_FIELDS.find((f) => f.key === k)!.label);
+  redirectWithFlash(ctx, settingsUrl(unitId), `已保存${view.scope.name}的提醒设置：${[...changes, ...(labels.length ? [`${labels.join('、')}恢复沿用全机关设置`] : [])].join('；')}。`);
 }
