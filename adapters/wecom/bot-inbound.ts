@@ -45,8 +45,9 @@ export function botInboundEvent(body: unknown, receivedAt: Date): BotInbound {
     via: 'bot', userid: from, chatType, ...(chatId ? { chatId } : {}),
     ...(responseUrl ? { responseUrl, responseUrlExpiresAt: new Date(receivedAt.getTime() + RESPONSE_URL_TTL_MS).toISOString() } : {}),
   };
-  const created = Number(s(b.create_time));
-  const occurredAt = Number.isFinite(created) && created > 0 ? new Date(created * 1000).toISOString() : receivedAt.toISOString();
+  // Unix seconds; anything that is not a representable date (1e20, NaN) falls back to the arrival time.
+  const created = new Date(Number(s(b.create_time)) * 1000);
+  const occurredAt = Number(s(b.create_time)) > 0 && !Number.isNaN(created.getTime()) ? created.toISOString() : receivedAt.toISOString();
   const base = { platform: 'wecom' as const, eventId: `bot:${msgid}`, senderId: from, occurredAt, ...(chatId ? { chatId } : {}) };
 
   if (b.msgtype === 'text') {

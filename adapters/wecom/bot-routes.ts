@@ -73,9 +73,13 @@ export function wecomBotRoutes(deps: BotRouteDeps): Router {
   return router;
 }
 
+/** Lone UTF-16 surrogates (a JSON \ud800 escape without its pair): PostgreSQL's jsonb refuses them. */
+const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
+
+/** JSON whose strings PostgreSQL can store: NUL dropped, lone surrogates replaced (as a UTF-8 decoder would). */
 function parseJson(text: string): unknown {
   try {
-    return JSON.parse(text) as unknown;
+    return JSON.parse(text, (_key, value: unknown) => (typeof value === 'string' ? value.replaceAll('\u0000', '').replace(LONE_SURROGATE, '\ufffd') : value)) as unknown;
   } catch {
     throw new MalformedCallback('not valid JSON');
   }

@@ -90,9 +90,12 @@ export function parseMessageXml(text: string): WecomCallbackXml {
   return out;
 }
 
-/** A leaf element's text; objects (nested elements) are not strings and read as absent. */
+/**
+ * A leaf element's text; objects (nested elements) are not strings and read as absent. NUL is not an XML
+ * character and PostgreSQL text cannot hold it: it is dropped rather than failing the stored event.
+ */
 function str(v: unknown): string | undefined {
-  if (typeof v === 'string') return v;
+  if (typeof v === 'string') return v.includes('\u0000') ? v.replaceAll('\u0000', '') : v;
   if (typeof v === 'number' || typeof v === 'boolean') return String(v);
   return undefined;
 }

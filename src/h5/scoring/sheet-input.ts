@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { cleanText } from '../../domain/org/text.js';
 import type { Scheme, SheetEntry } from '../../domain/scoring/types.js';
 import { AppError, ValidationError } from '../../errors.js';
-import { readRawBody } from '../../http/read-body.js';
+import { parseJsonText, readRawBody, storableText } from '../../http/read-body.js';
 import { parseInput } from '../../http/validate.js';
 
 /**
@@ -59,13 +59,7 @@ export function bodyKind(ctx: Context): BodyKind {
 export async function readSheetInput(ctx: Context, kind: BodyKind, scheme: Scheme): Promise<SheetInput> {
   const raw = (await readRawBody(ctx, BODY_LIMIT)).toString('utf8');
   if (kind === 'json') {
-    let value: unknown;
-    try {
-      value = JSON.parse(raw || '{}') as unknown;
-    } catch {
-      throw new ValidationError('请求体不是有效的 JSON');
-    }
-    const body = parseInput(jsonBody, value, '评分表');
+    const body = parseInput(jsonBody, parseJsonText(raw || '{}'), '评分表');
     return {
       entries: body.entries.map((e) => ({ itemId: e.itemId, points: parsePoints(e.points), reason: e.reason ?? null })),
       comment: body.comment ?? null,
@@ -76,6 +70,8 @@ export async function readSheetInput(ctx: Context, kind: BodyKind, scheme: Schem
     throw new AppError('请通过评分表页面提交。', { status: 415, code: 'unsupported_media_type' });
   }
   const form = new URLSearchParams(raw);
+  // %00 decodes to NUL, which PostgreSQL text cannot hold: refused here rather than failing the save.
+  for (const [k, v] of form) if (!storableText(k) || !storableText(v)) throw new ValidationError('提交的内容含有无法保存的字符。');
   const action = form.get('action');
   const entries: SheetEntry[] = [];
   const texts = new Map<string, FieldTexts>();

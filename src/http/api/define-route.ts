@@ -33,7 +33,10 @@ export function route<P extends z.ZodType, Q extends z.ZodType, B extends z.ZodT
   return r as unknown as ApiRoute;
 }
 
-export const idParam = z.object({ id: z.coerce.number().int().positive() });
+/** Row ids are PostgreSQL integers: a larger number names no row and must not reach a query (out of range there is a 500). */
+export const MAX_DB_ID = 2_147_483_647;
+
+export const idParam = z.object({ id: z.coerce.number().int().positive().max(MAX_DB_ID) });
 
 export function mountRoutes(router: Router, routes: ApiRoute[]): void {
   for (const r of routes) {

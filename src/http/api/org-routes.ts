@@ -7,12 +7,12 @@ import { importOrgFromRows } from '../../importers/import-org-file.js';
 import { parseTableFile } from '../../importers/read-table-file.js';
 import type { AppDeps } from '../deps.js';
 import { readRawBody } from '../read-body.js';
-import { idParam, route, type ApiRoute } from './define-route.js';
+import { idParam, MAX_DB_ID, route, type ApiRoute } from './define-route.js';
 import { assertVisible, visibleUnitIds } from './scope.js';
 
 const roleName = z.enum(['member', 'secretary', 'committee_member', 'admin', 'leader']);
 const platformName = z.enum(['wecom', 'dingtalk', 'sandbox']);
-const roleInput = z.object({ role: roleName, scopeUnitId: z.number().int().positive().nullable().optional() });
+const roleInput = z.object({ role: roleName, scopeUnitId: z.number().int().positive().max(MAX_DB_ID).nullable().optional() });
 const identityInput = z.object({ platform: platformName, externalId: z.string().trim().min(1).max(64).nullable() });
 const mobile = z.string().trim().max(20).nullable().optional();
 const flag = z.enum(['true', 'false', '1', '0']).optional().transform((v) => v === 'true' || v === '1');
@@ -45,12 +45,12 @@ export function orgRoutes(deps: AppDeps): ApiRoute[] {
     }),
     route({
       method: 'post', path: '/units', summary: '新建党支部或党小组', tag: 'org', access: 'write', status: 201,
-      body: z.object({ parentId: z.number().int().positive().nullable(), kind: z.enum(['committee', 'branch', 'group']), name: z.string().trim().min(1).max(100) }),
+      body: z.object({ parentId: z.number().int().positive().max(MAX_DB_ID).nullable(), kind: z.enum(['committee', 'branch', 'group']), name: z.string().trim().min(1).max(100) }),
       handler: ({ body, principal }) => createUnit(db, body, ctxOf(principal.name)),
     }),
     route({
       method: 'patch', path: '/units/:id', summary: '修改单位名称，或把党小组调到另一党支部', tag: 'org', access: 'write', params: idParam,
-      body: z.object({ name: z.string().trim().min(1).max(100).optional(), parentId: z.number().int().positive().optional() }),
+      body: z.object({ name: z.string().trim().min(1).max(100).optional(), parentId: z.number().int().positive().max(MAX_DB_ID).optional() }),
       handler: ({ params, body, principal }) => updateUnit(db, params.id, body, ctxOf(principal.name)),
     }),
     route({
@@ -60,7 +60,7 @@ export function orgRoutes(deps: AppDeps): ApiRoute[] {
     route({
       method: 'get', path: '/people', summary: '人员列表（可按单位及其下级、姓名/手机/账号筛选）', tag: 'org', access: 'read',
       query: z.object({
-        unitId: z.coerce.number().int().positive().optional(),
+        unitId: z.coerce.number().int().positive().max(MAX_DB_ID).optional(),
         q: z.string().max(50).optional(),
         includeInactive: flag,
         limit: z.coerce.number().int().min(1).max(500).default(50),
@@ -87,7 +87,7 @@ export function orgRoutes(deps: AppDeps): ApiRoute[] {
     route({
       method: 'post', path: '/people', summary: '新增人员', tag: 'org', access: 'write', status: 201,
       body: z.object({
-        name: z.string().trim().min(1).max(50), unitId: z.number().int().positive(), mobile,
+        name: z.string().trim().min(1).max(50), unitId: z.number().int().positive().max(MAX_DB_ID), mobile,
         roles: z.array(roleInput).optional(), identities: z.array(identityInput).optional(),
       }),
       handler: ({ body, principal }) => createPerson(db, body, ctxOf(principal.name)),
@@ -95,7 +95,7 @@ export function orgRoutes(deps: AppDeps): ApiRoute[] {
     route({
       method: 'patch', path: '/people/:id', summary: '修改人员（姓名、单位、手机号、角色、平台账号）', tag: 'org', access: 'write', params: idParam,
       body: z.object({
-        name: z.string().trim().min(1).max(50).optional(), unitId: z.number().int().positive().optional(), mobile,
+        name: z.string().trim().min(1).max(50).optional(), unitId: z.number().int().positive().max(MAX_DB_ID).optional(), mobile,
         roles: z.array(roleInput).optional(), identities: z.array(identityInput).optional(), active: z.boolean().optional(),
       }),
       handler: ({ params, body, principal }) => updatePerson(db, params.id, body, ctxOf(principal.name)),

@@ -8,10 +8,10 @@ import { MEETING_KINDS, meetingKindOf } from '../../domain/reminders/settings.js
 import { ForbiddenError, ValidationError } from '../../errors.js';
 import { runDailyReminders } from '../../jobs/daily-reminder.js';
 import type { AppDeps } from '../deps.js';
-import { idParam, route, type ApiRoute } from './define-route.js';
+import { idParam, MAX_DB_ID, route, type ApiRoute } from './define-route.js';
 
 const date = z.string().refine(isIsoDate, '须为 YYYY-MM-DD');
-const branchQuery = z.object({ branch: z.coerce.number().int().positive().optional() });
+const branchQuery = z.object({ branch: z.coerce.number().int().positive().max(MAX_DB_ID).optional() });
 
 export function reminderRoutes(deps: AppDeps): ApiRoute[] {
   const db = deps.database.db;
@@ -28,6 +28,8 @@ export function reminderRoutes(deps: AppDeps): ApiRoute[] {
         // `cadence` may come as an object; flatten it to cadence.<kind> keys like the CLI's.
         const pairs = Object.entries(body).flatMap(([k, v]): [string, unknown][] =>
           k === 'cadence' && v && typeof v === 'object' ? Object.entries(v).map(([ck, cv]): [string, unknown] => [`cadence.${ck}`, cv]) : [[k, v]]);
+        // Nothing to change is a mistake, not a change: no settings row, no audit entry.
+        if (pairs.length === 0) throw new ValidationError('请求体中没有要修改的设置');
         return updateSettings(db, query.branch ?? null, pairs, { actor: `token:${principal.name}`, at: deps.clock.now() });
       },
     }),
@@ -47,7 +49,7 @@ export function reminderRoutes(deps: AppDeps): ApiRoute[] {
     }),
     route({
       method: 'get', path: '/reminders/overdue-cadences', summary: '上一周期未登记召开的组织生活（按支部）', tag: 'reminders', access: 'read',
-      query: z.object({ date: date.optional(), branch: z.coerce.number().int().positive().optional() }),
+      query: z.object({ date: date.optional(), branch: z.coerce.number().int().positive().max(MAX_DB_ID).optional() }),
       handler: async ({ query, principal }) => {
         const all = (await db.query.orgUnits.findMany({ columns: { id: true, kind: true, parentId: true } })).filter((u) => u.kind === 'branch');
         // A leader's token sees its own scope only.

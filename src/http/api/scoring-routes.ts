@@ -11,7 +11,7 @@ import { exportRoundWorkbook, roundWorkbookFileName } from '../../exports/scorin
 import { parseSchemeFile, storeScheme } from '../../importers/read-scheme-file.js';
 import type { AppDeps } from '../deps.js';
 import { readRawBody } from '../read-body.js';
-import { idParam, route, type ApiRoute } from './define-route.js';
+import { idParam, MAX_DB_ID, route, type ApiRoute } from './define-route.js';
 import { visibleUnitIds } from './scope.js';
 
 /**
@@ -154,8 +154,8 @@ export function scoringRoutes(deps: AppDeps): ApiRoute[] {
     route({
       method: 'put', path: '/scoring/chats/:chatId/branches',
       summary: '设置群聊中发起的互观互检覆盖哪些党支部（替换原设置；空列表＝全部在用党支部）', tag: 'scoring', access: 'write',
-      params: z.object({ chatId: z.coerce.number().int().positive() }),
-      body: z.object({ branchIds: z.array(z.number().int().positive()).max(500) }),
+      params: z.object({ chatId: z.coerce.number().int().positive().max(MAX_DB_ID) }),
+      body: z.object({ branchIds: z.array(z.number().int().positive().max(MAX_DB_ID)).max(500) }),
       async handler({ params, body, principal }) {
         return db.transaction(async (tx) => {
           const store = scoringStore(tx);
