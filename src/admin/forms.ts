@@ -1,6 +1,7 @@
 import busboy from 'busboy';
 import type { Context } from 'koa';
 import { AppError, ValidationError } from '../errors.js';
+import { storableText } from '../http/read-body.js';
 
 /** One uploaded file of a multipart form, whole in memory (imports are small documents). */
 export interface UploadedFile {
@@ -41,12 +42,21 @@ const MAX_FIELDS_BYTES = 1024 * 1024;
 
 const tooLarge = (): AppError => new AppError(`文件过大：上传的文件不能超过 ${MAX_UPLOAD_BYTES / 1024 / 1024} MB。`, { status: 413, code: 'too_large' });
 
-/** Parses a POST body: application/x-www-form-urlencoded or multipart/form-data (file uploads). */
+/**
+ * Parses a POST body: application/x-www-form-urlencoded or multipart/form-data (file uploads). A field holding
+ * NUL or a lone UTF-16 surrogate is refused here (400), once for every form: PostgreSQL cannot store them, and
+ * no person types them.
+ */
 export async function readForm(ctx: Context): Promise<FormData> {
   const type = ctx.get('content-type').toLowerCase();
-  if (type.startsWith('multipart/form-data')) return readMultipart(ctx);
-  if (type === '' || type.startsWith('application/x-www-form-urlencoded')) return readUrlEncoded(ctx);
-  throw new ValidationError('无法识别的表单格式。');
+  let form: FormData;
+  if (type.startsWith('multipart/form-data')) form = await readMultipart(ctx);
+  else if (type === '' || type.startsWith('application/x-www-form-urlencoded')) form = await readUrlEncoded(ctx);
+  else throw new ValidationError('无法识别的表单格式。');
+  for (const name of form.names()) {
+    if (!storableText(name) || form.all(name).some((v) => !storableText(v))) throw new ValidationError('提交的内容含有无法保存的字符（如 NUL），请检查后重新输入。');
+  }
+  return form;
 }
 
 async function readUrlEncoded(ctx: Context): Promise<FormData> {

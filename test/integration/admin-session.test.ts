@@ -100,6 +100,11 @@ describe('admin console sign-in and session', () => {
     const other = await httpSignIn(app, admin);
     expect((await fetch(`${app.url}/admin/signout`, { method: 'POST', headers: { cookie: s.cookie }, body: new URLSearchParams({ _csrf: other.csrf }) })).status).toBe(403);
     expect((await s.get('/admin')).status).toBe(200); // still signed in: nothing happened
+    // A field PostgreSQL could not store (NUL): refused for every form before any handler runs.
+    const nul = await s.post('/admin/signout', { note: 'a\u0000b' });
+    expect(nul.status).toBe(400);
+    expect(await nul.text()).toContain('无法保存的字符');
+    expect((await s.get('/admin')).status).toBe(200);
     const out = await s.post('/admin/signout');
     expect(out.status).toBe(200);
     expect(await out.text()).toContain('您已退出管理后台');

@@ -29,6 +29,8 @@ export async function settingsView(db: DbOrTx, unitId: number | null): Promise<S
 /** Applies `key=value` pairs (CLI) or a JSON object (API); every key is validated before anything is saved. */
 export async function updateSettings(db: DbOrTx, unitId: number | null, pairs: [string, unknown][], meta: { actor: string; at: Date }): Promise<SettingsView> {
   if (unitId !== null) await branchName(db, unitId);
+  // Nothing to change: no row, no audit entry (an empty PATCH must not look like a change in the log).
+  if (pairs.length === 0) throw new ValidationError('没有要修改的提醒设置。');
   let patch: SettingsPatch = {};
   const errors: string[] = [];
   for (const [k, v] of pairs) {
