@@ -22,6 +22,11 @@ export interface PersonView {
 export interface ListPeopleQuery {
   /** People in this unit or any unit below it. */
   unitId?: number;
+  /**
+   * Only people in these units (already expanded to subtrees by the caller; combined with unitId, both must
+   * hold): the admin console's scope of a leader of several branches. Undefined = everyone.
+   */
+  unitIds?: readonly number[];
   /** Part of a name, a mobile number or a platform account. */
   q?: string;
   includeInactive?: boolean;
@@ -34,6 +39,10 @@ export const MAX_PAGE_SIZE = 500;
 export async function listPeople(db: DbOrTx, query: ListPeopleQuery = {}): Promise<{ total: number; items: PersonView[] }> {
   const conditions: SQL[] = [];
   if (!query.includeInactive) conditions.push(eq(people.active, true));
+  if (query.unitIds !== undefined) {
+    if (query.unitIds.length === 0) return { total: 0, items: [] };
+    conditions.push(inArray(people.unitId, [...query.unitIds]));
+  }
   if (query.unitId !== undefined) conditions.push(inArray(people.unitId, await subtreeIds(db, query.unitId)));
   const q = query.q?.trim();
   if (q) {

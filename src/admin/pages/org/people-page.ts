@@ -1,6 +1,6 @@
 /** 人员: search by 姓名/手机/账号, filter by unit (and what is below it), 50 per page — fine for 10 000 people. */
 import type { Context } from 'koa';
-import { listPeopleForConsole } from '../../../db/repositories/org-console-read.js';
+import { listPeople } from '../../../db/repositories/org-people-read.js';
 import type { PersonView } from '../../../db/repositories/org.js';
 import { html, type Raw } from '../../../h5/html.js';
 import type { AppDeps } from '../../../http/deps.js';
@@ -64,7 +64,7 @@ export async function peoplePage(ctx: Context, deps: AppDeps): Promise<void> {
   const f = readFilters(ctx);
   if (f.unitId !== undefined) requireUnit(user, f.unitId);
   const units = await visibleUnits(db, user, { includeInactive: true });
-  const result = await listPeopleForConsole(db, {
+  const result = await listPeople(db, {
     ...(user.visible === 'all' ? {} : { unitIds: [...user.visible] }),
     ...(f.unitId !== undefined ? { unitId: f.unitId } : {}),
     q: f.q,

@@ -1,7 +1,8 @@
 /** A unit's page (its groups, people, history) and the unit changes: new branch/group, rename, deactivate. */
 import type { Context } from 'koa';
 import { createUnit, deactivateUnit, getUnit, listUnits, updateUnit } from '../../../db/repositories/org.js';
-import { listPeopleForConsole, recentAuditOf } from '../../../db/repositories/org-console-read.js';
+import { recentAuditOf } from '../../../db/repositories/org-console-read.js';
+import { listPeople } from '../../../db/repositories/org-people-read.js';
 import { NotFoundError, ValidationError } from '../../../errors.js';
 import { html } from '../../../h5/html.js';
 import type { AppDeps } from '../../../http/deps.js';
@@ -21,7 +22,7 @@ export async function unitPage(ctx: Context, deps: AppDeps): Promise<void> {
   const all = await listUnits(db, { includeInactive: true });
   const parent = unit.parentId !== null ? all.find((u) => u.id === unit.parentId) : undefined;
   const children = all.filter((u) => u.parentId === unit.id);
-  const members = await listPeopleForConsole(db, { unitIds: [unit.id], limit: 30 });
+  const members = await listPeople(db, { unitIds: [unit.id], limit: 30 });
   const history = await recentAuditOf(db, 'org_unit', unit.id, 10);
   const childKind = unit.kind === 'committee' ? 'branch' : unit.kind === 'branch' ? 'group' : null;
   const body = html`${ORG_STYLES}${orgTabs('tree', user)}
