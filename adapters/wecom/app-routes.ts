@@ -74,7 +74,7 @@ export function wecomAppRoutes(deps: AppRouteDeps): Router {
       passiveReplies: event.kind === 'action' ? 1 : 0,
     });
     const passive = outcome.duplicate ? undefined : outcome.passive[0];
-    log.debug({ eventId: event.eventId, duplicate: outcome.duplicate, passive: passive !== undefined }, 'wecom callback handled');
+    if (log.isLevelEnabled('debug')) log.debug({ eventId: event.eventId, duplicate: outcome.duplicate, passive: passive !== undefined }, 'wecom callback handled');
     ctx.status = 200;
     if (!passive) {
       ctx.body = ''; // §3.3: "空串" = received, nothing to say now

@@ -1,5 +1,5 @@
 import { and, eq, inArray, sql } from 'drizzle-orm';
-import type { Database, Tx } from '../db/client.js';
+import type { Database, Db, Tx } from '../db/client.js';
 import { rows } from '../db/migrate.js';
 import { inboxEvents, outbox } from '../db/schema/index.js';
 import type { Clock } from '../domain/clock.js';
@@ -8,10 +8,30 @@ import type { Logger } from '../log.js';
 import { OUTBOX_CHANNEL, outboxInsertSql, type EnqueueInput } from '../outbox/enqueue.js';
 import { backoffMs } from '../outbox/backoff.js';
 import { recipientId } from '../db/repositories/people-directory.js';
+import { finishBatcher, type FinishResult } from './finish.js';
 import { inboxStore } from './store.js';
 
-/** Runs the conversation for one event inside the transaction that marks it handled. */
-export type EventHandler = (tx: Tx, event: InboundEvent) => Promise<Reply[]>;
+/**
+ * Runs the conversation for one event inside the transaction that marks it handled. `prepared` is what the
+ * handler's own `prepare` read for this event, when it has one and it ran.
+ */
+export interface EventHandler {
+  (tx: Tx, event: InboundEvent, prepared?: unknown): Promise<Reply[]>;
+  /**
+   * Reads the handling needs that may run before its transaction, outside it (at READ COMMITTED a statement
+   * sees what is committed when it starts, inside a transaction or not): it runs while the event is stored, and
+   * concurrent events share its statements. Must not write.
+   */
+  prepare?(db: Db, event: InboundEvent): Promise<unknown>;
+}
+
+/**
+ * What a handler's `prepare` returns when it already has the replies and the handling needs nothing from the
+ * transaction (e.g. the help card): the event is then finished without one.
+ */
+export class PreparedReplies {
+  constructor(readonly replies: Reply[]) {}
+}
 
 export interface InboxDeps {
   database: Database;
@@ -42,11 +62,14 @@ export const MAX_INBOX_ATTEMPTS = 8;
  * passively is held there and marked sent once it has gone back in the HTTP answer.
  */
 export async function handleInbound(deps: InboxDeps, event: InboundEvent, opts: HandleOptions): Promise<InboundOutcome> {
-  // Committed before the handling starts (store first); concurrent callbacks share the statement.
+  // Committed before the handling starts (store first); concurrent callbacks share the statement. The
+  // handler's reads that need no transaction run meanwhile (an error there fails the handling, not the store).
+  const prepared = deps.handler.prepare?.(deps.database.db, event);
+  prepared?.catch(() => undefined);
   const id = await inboxStore(deps.database.db).store(event, deps.clock.now());
   if (id === undefined) return { duplicate: true };
 
-  const work = processEvent(deps, id, event, 1, opts.passiveReplies);
+  const work = processEvent(deps, id, event, 1, opts.passiveReplies, prepared);
   let timer: NodeJS.Timeout | undefined;
   const deadline = new Promise<'timeout'>((resolve) => {
     timer = setTimeout(() => resolve('timeout'), opts.softDeadlineMs);
@@ -73,57 +96,95 @@ export async function handleInbound(deps: InboxDeps, event: InboundEvent, opts: 
 
 type ProcessResult = { ok: true; heldIds: number[]; heldMessages: OutboundMessage[] } | { ok: false };
 
-/** Handles one stored event; on failure records the error and schedules a retry. Never throws. */
-export async function processEvent(deps: InboxDeps, inboxId: number, event: InboundEvent, attempt: number, passiveReplies: number): Promise<ProcessResult> {
+/**
+ * The outbox rows of an event's replies, and which of them are held for a passive answer. `recipients` holds
+ * the platform identity of each person a reply goes to (absent: none — the reply is dropped).
+ */
+function replyItems(
+  event: InboundEvent,
+  replies: readonly Reply[],
+  now: Date,
+  passiveReplies: number,
+  recipients: ReadonlyMap<number, string | undefined> = new Map(),
+  log?: () => Logger,
+): { items: EnqueueInput[]; held: number[]; heldKeys: string[]; now: Date } {
+  const held: number[] = [];
+  const items: EnqueueInput[] = [];
+  for (const [i, r] of replies.entries()) {
+    let recipientKind: 'person' | 'chat' = 'person';
+    let recipient = event.senderId;
+    let personId: number | null = null;
+    if (typeof r.to === 'object') {
+      const id = recipients.get(r.to.personId);
+      if (!id) {
+        log?.().warn({ personId: r.to.personId }, 'reply dropped: the person has no identity on this platform');
+        continue;
+      }
+      recipient = id;
+      personId = r.to.personId;
+    } else if (r.to === 'chat' && event.chatId !== undefined) {
+      recipientKind = 'chat';
+      recipient = event.chatId;
+    }
+    const holdThis = r.to === 'sender' && held.length < passiveReplies;
+    if (holdThis) held.push(items.length);
+    items.push({
+      platform: event.platform,
+      recipientKind,
+      recipient,
+      personId,
+      message: r.message,
+      // Derived from the event: handling the same event again yields the same rows, which dedupe.
+      idempotencyKey: `reply:${event.platform}:${event.eventId}:${i}`,
+      notBefore: holdThis ? new Date(now.getTime() + PASSIVE_HOLD_MS) : now,
+      // Context such as a DingTalk sessionWebhook belongs to the sender's conversation only.
+      replyContext: recipient === event.senderId || recipientKind === 'chat' ? (event.replyContext ?? null) : null,
+    });
+  }
+  return { items, held, heldKeys: held.map((i) => items[i]!.idempotencyKey), now };
+}
+
+/**
+ * Handles one stored event; on failure records the error and schedules a retry. Never throws. `prepared` is
+ * the handler's `prepare` already started for this event (otherwise it runs here).
+ */
+export async function processEvent(
+  deps: InboxDeps,
+  inboxId: number,
+  event: InboundEvent,
+  attempt: number,
+  passiveReplies: number,
+  prepared?: Promise<unknown>,
+): Promise<ProcessResult> {
   const log = () => deps.logger.child({ platform: event.platform, eventId: event.eventId });
   try {
-    const handled = await deps.database.db.transaction(async (tx) => {
-      const now = deps.clock.now();
-      const replies = await deps.handler(tx, event);
-      const held: number[] = [];
-      const items: EnqueueInput[] = [];
-      for (const [i, r] of replies.entries()) {
-        let recipientKind: 'person' | 'chat' = 'person';
-        let recipient = event.senderId;
-        let personId: number | null = null;
-        if (typeof r.to === 'object') {
-          // Another person (e.g. the secretary who approves): their identity on the event's platform.
-          const id = await recipientId(tx, event.platform, r.to.personId);
-          if (!id) {
-            log().warn({ personId: r.to.personId }, 'reply dropped: the person has no identity on this platform');
-            continue;
-          }
-          recipient = id;
-          personId = r.to.personId;
-        } else if (r.to === 'chat' && event.chatId !== undefined) {
-          recipientKind = 'chat';
-          recipient = event.chatId;
-        }
-        const holdThis = r.to === 'sender' && held.length < passiveReplies;
-        if (holdThis) held.push(items.length);
-        items.push({
-          platform: event.platform,
-          recipientKind,
-          recipient,
-          personId,
-          message: r.message,
-          // Derived from the event: handling the same event again yields the same rows, which dedupe.
-          idempotencyKey: `reply:${event.platform}:${event.eventId}:${i}`,
-          notBefore: holdThis ? new Date(now.getTime() + PASSIVE_HOLD_MS) : now,
-          // Context such as a DingTalk sessionWebhook belongs to the sender's conversation only.
-          replyContext: recipient === event.senderId || recipientKind === 'chat' ? (event.replyContext ?? null) : null,
-        });
-      }
-      const heldKeys = held.map((i) => items[i]!.idempotencyKey);
-      const finished = finishHandling(tx, inboxId, items, heldKeys, now);
-      finished.catch(() => undefined); // its error fails the transaction, and is reported from there
-      // On PostgreSQL the transaction's COMMIT goes out right behind this last statement, without waiting for
-      // its answer (src/db/client.ts), so it is awaited after the commit: its failure still fails (rolls back)
-      // the transaction. The embedded database has no round trips to save.
-      return { items, held, heldKeys, finished: deps.database.kind === 'postgres' ? finished : await finished };
-    });
+    const context = await (prepared ?? deps.handler.prepare?.(deps.database.db, event));
+    const handled =
+      context instanceof PreparedReplies && context.replies.every((r) => typeof r.to !== 'object')
+        ? { ...replyItems(event, context.replies, deps.clock.now(), passiveReplies), finished: undefined }
+        : await deps.database.db.transaction(async (transaction) => {
+            const now = deps.clock.now();
+            const watch = watched(transaction);
+            const tx = watch.tx;
+            const replies = await deps.handler(tx, event, context);
+            // Another person (e.g. the secretary who approves): their identity on the event's platform.
+            const recipients = new Map<number, string | undefined>();
+            for (const r of replies) {
+              if (typeof r.to === 'object' && !recipients.has(r.to.personId)) recipients.set(r.to.personId, await recipientId(tx, event.platform, r.to.personId));
+            }
+            const built = replyItems(event, replies, now, passiveReplies, recipients, log);
+            // The handling ran no statement of its own: the transaction holds nothing, and the closing statement
+            // is atomic by itself, so it runs outside it — one statement for the events that finish together.
+            if (!watch.used) return { ...built, finished: undefined };
+            const finished = finishHandling(transaction, inboxId, built.items, built.heldKeys, now);
+            finished.catch(() => undefined); // its error fails the transaction, and is reported from there
+            // On PostgreSQL the transaction's COMMIT goes out right behind this last statement, without waiting for
+            // its answer (src/db/postgres-tuned.ts), so it is awaited after the commit: its failure still fails
+            // (rolls back) the transaction. The embedded database has no round trips to save.
+            return { ...built, finished: deps.database.kind === 'postgres' ? finished : await finished };
+          });
     const { items, held, heldKeys } = handled;
-    const finish = await handled.finished;
+    const finish = await (handled.finished ?? finishBatcher(deps.database.db).submit({ inboxId, items, heldKeys, now: handled.now }));
     if (finish.inserted > 0) deps.database.notify(OUTBOX_CHANNEL);
     const heldRows = finish.held;
     const heldIds = heldKeys.map((k) => heldRows.find((r) => r.key === k)?.id).filter((id): id is number => id !== undefined);
@@ -185,13 +246,6 @@ async function finishHandling(tx: Tx, inboxId: number, items: readonly EnqueueIn
   };
 }
 
-interface FinishResult {
-  /** Outbox rows that were new. */
-  inserted: number;
-  /** The pending outbox rows of the held replies. */
-  held: { id: number; key: string }[];
-}
-
 async function releaseHeld(deps: InboxDeps, ids: number[]): Promise<void> {
   if (ids.length === 0) return;
   await deps.database.db
@@ -199,4 +253,24 @@ async function releaseHeld(deps: InboxDeps, ids: number[]): Promise<void> {
     .set({ notBefore: deps.clock.now() })
     .where(and(inArray(outbox.id, ids), eq(outbox.status, 'pending')));
   deps.database.notify(OUTBOX_CHANNEL);
+}
+
+/**
+ * The handling's transaction, and whether anything used it: any property read of the handle counts (a
+ * statement cannot run without one), so `used` false means no statement ran in it.
+ */
+function watched(tx: Tx): { tx: Tx; readonly used: boolean } {
+  const state = { used: false };
+  const proxy = new Proxy(tx, {
+    get(target, prop, receiver) {
+      state.used = true;
+      return Reflect.get(target, prop, receiver) as unknown;
+    },
+  });
+  return {
+    tx: proxy,
+    get used() {
+      return state.used;
+    },
+  };
 }

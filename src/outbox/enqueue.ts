@@ -28,18 +28,7 @@ const CHUNK = 2000;
  * push at ~15 s), and the statement text is the same for any number of rows.
  */
 export function outboxInsertSql(items: readonly EnqueueInput[], now: Date): SQL {
-  const json = JSON.stringify(
-    items.map((m) => ({
-      platform: m.platform,
-      recipient_kind: m.recipientKind,
-      recipient: m.recipient,
-      person_id: m.personId ?? null,
-      message: m.message,
-      idempotency_key: m.idempotencyKey,
-      not_before: m.notBefore.toISOString(),
-      reply_context: m.replyContext ?? null,
-    })),
-  );
+  const json = JSON.stringify(items.map(jsonRow));
   return sql`
     insert into ${outbox} (platform, recipient_kind, recipient, person_id, message, idempotency_key, not_before, reply_context, created_at)
     select x.platform, x.recipient_kind, x.recipient, x.person_id, x.message, x.idempotency_key, x.not_before, x.reply_context, ${now.toISOString()}::timestamptz
@@ -47,6 +36,34 @@ export function outboxInsertSql(items: readonly EnqueueInput[], now: Date): SQL 
       message jsonb, idempotency_key text, not_before timestamptz, reply_context jsonb)
     on conflict (idempotency_key) do nothing
     returning id, idempotency_key`;
+}
+
+/**
+ * As outboxInsertSql, for rows enqueued at different times (the handlings of several events, finished by one
+ * statement): each row carries its own `created_at`.
+ */
+export function outboxInsertEachAtSql(rows: readonly { item: EnqueueInput; createdAt: Date }[]): SQL {
+  const json = JSON.stringify(rows.map((r) => ({ ...jsonRow(r.item), created_at: r.createdAt.toISOString() })));
+  return sql`
+    insert into ${outbox} (platform, recipient_kind, recipient, person_id, message, idempotency_key, not_before, reply_context, created_at)
+    select x.platform, x.recipient_kind, x.recipient, x.person_id, x.message, x.idempotency_key, x.not_before, x.reply_context, x.created_at
+    from jsonb_to_recordset(${json}::jsonb) as x(platform platform_name, recipient_kind recipient_kind, recipient text, person_id integer,
+      message jsonb, idempotency_key text, not_before timestamptz, reply_context jsonb, created_at timestamptz)
+    on conflict (idempotency_key) do nothing
+    returning id, idempotency_key`;
+}
+
+function jsonRow(m: EnqueueInput): Record<string, unknown> {
+  return {
+    platform: m.platform,
+    recipient_kind: m.recipientKind,
+    recipient: m.recipient,
+    person_id: m.personId ?? null,
+    message: m.message,
+    idempotency_key: m.idempotencyKey,
+    not_before: m.notBefore.toISOString(),
+    reply_context: m.replyContext ?? null,
+  };
 }
 
 /**

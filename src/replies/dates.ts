@@ -22,18 +22,26 @@ interface Ymd {
 const DAY_MS = 86_400_000;
 
 /** Today's calendar date in `tz` (throws RangeError for an unknown time zone). */
-// Building an Intl.DateTimeFormat costs ~10× formatting with one (measured ~165 µs vs ~15 µs, on every message).
-const FORMATS = new Map<string, Intl.DateTimeFormat>();
+// Building an Intl.DateTimeFormat costs ~10× formatting with one (measured ~165 µs vs ~15 µs, on every message),
+// and formatting costs more than the rest of parsing a short reply: the last answer per zone is kept for the
+// same UTC second. That is exact: zone offsets and their changes are whole seconds, so a local date never
+// changes within a UTC second.
+const FORMATS = new Map<string, { format: Intl.DateTimeFormat; second?: number; ymd?: Ymd }>();
 
 export function todayIn(now: Date, tz: string): Ymd {
-  let format = FORMATS.get(tz);
-  if (!format) {
-    format = new Intl.DateTimeFormat('en-CA', { timeZone: tz, year: 'numeric', month: '2-digit', day: '2-digit' });
-    FORMATS.set(tz, format);
+  let entry = FORMATS.get(tz);
+  if (!entry) {
+    entry = { format: new Intl.DateTimeFormat('en-CA', { timeZone: tz, year: 'numeric', month: '2-digit', day: '2-digit' }) };
+    FORMATS.set(tz, entry);
   }
-  const parts = format.formatToParts(now);
+  const second = Math.floor(now.getTime() / 1000);
+  if (entry.second === second && entry.ymd) return { ...entry.ymd };
+  const parts = entry.format.formatToParts(now);
   const get = (t: string): number => Number(parts.find((p) => p.type === t)?.value);
-  return { y: get('year'), m: get('month'), d: get('day') };
+  const ymd = { y: get('year'), m: get('month'), d: get('day') };
+  entry.second = second;
+  entry.ymd = ymd;
+  return { ...ymd };
 }
 
 function daysInMonth(y: number, m: number): number {

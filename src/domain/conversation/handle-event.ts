@@ -19,13 +19,34 @@ import { noticeCard, toSender } from './reply-cards.js';
  */
 export async function handleConversation(event: InboundEvent, ports: ConversationPorts): Promise<Reply[]> {
   const person = await ports.people.byPlatformIdentity(event.platform, event.senderId);
-  if (!person) return [toSender(unknownPersonCard(event))];
+  const first = route(event, person, ports);
+  if (first.replies) return first.replies;
+  return first.intent ? handleIntent(event, person!, ports, first.intent) : handleAction(event, person!, ports);
+}
 
-  if (event.kind === 'enter') return [toSender(helpCard(event, person, ports))];
-  if (event.kind === 'action') return handleAction(event, person, ports);
+/** What the ports besides the people directory and links hold for `storeFreeReplies`. */
+export type StoreFreePorts = Pick<ConversationPorts, 'links' | 'now' | 'timezone'>;
 
-  const intent = parseReply(event.text ?? '', ports.now, ports.timezone);
-  return handleIntent(event, person, ports, intent);
+/**
+ * The replies to an event that need no store once its sender is known (`person`, undefined for nobody): an
+ * unknown sender, the welcome, help — exactly what `handleConversation` answers for it, computed without
+ * anything transactional; undefined for every other event. The inbox uses it to finish such events without a
+ * transaction.
+ */
+export function storeFreeReplies(event: InboundEvent, person: PersonView | undefined, ports: StoreFreePorts): Reply[] | undefined {
+  const first = route(event, person, ports);
+  if (first.replies) return first.replies;
+  if (first.intent?.intent === 'help') return [toSender(helpCard(event, person!, ports))];
+  if (!first.intent && event.action?.actionId === 'help') return [toSender(helpCard(event, person!, ports))];
+  return undefined;
+}
+
+/** The first, store-free step of the router: replies already, or the parsed intent (an action when neither). */
+function route(event: InboundEvent, person: PersonView | undefined, ports: StoreFreePorts): { replies?: Reply[]; intent?: Intent } {
+  if (!person) return { replies: [toSender(unknownPersonCard(event))] };
+  if (event.kind === 'enter') return { replies: [toSender(helpCard(event, person, ports))] };
+  if (event.kind === 'action') return {};
+  return { intent: parseReply(event.text ?? '', ports.now, ports.timezone) };
 }
 
 async function handleIntent(event: InboundEvent, person: PersonView, ports: ConversationPorts, intent: Intent): Promise<Reply[]> {
@@ -120,7 +141,7 @@ async function handleAction(event: InboundEvent, person: PersonView, ports: Conv
   }
 }
 
-function helpCard(event: InboundEvent, person: PersonView, ports: ConversationPorts, unclear = false): Card {
+function helpCard(event: InboundEvent, person: PersonView, ports: StoreFreePorts, unclear = false): Card {
   const card = buildHelpCard({
     key: eventKey('help', event),
     roles: person.roles.filter((r): r is HelpRole => r === 'secretary' || r === 'leader' || r === 'admin'),
