@@ -3,11 +3,11 @@ import type { Db } from './db/client.js';
 import { rows } from './db/migrate.js';
 import { checklistStore } from './db/repositories/checklist-store.js';
 import { digestStore } from './db/repositories/digest-store.js';
-import { peopleDirectory } from './db/repositories/people-directory.js';
+import { PERSON_VIEW_COLUMNS, peopleDirectory, toPersonView, type PersonViewRow } from './db/repositories/people-directory.js';
 import { scoringStore } from './db/repositories/scoring-store.js';
 import { StatementBatcher } from './db/statement-batcher.js';
 import type { Clock } from './domain/clock.js';
-import type { LinkSigner, PeopleDirectory, PersonView, RoleName } from './domain/conversation/ports.js';
+import type { LinkSigner, PeopleDirectory, PersonView } from './domain/conversation/ports.js';
 import { handleConversation, storeFreeReplies } from './domain/conversation/handle-event.js';
 import type { PlatformId } from './domain/messaging/types.js';
 import { PreparedReplies, type EventHandler } from './inbox/handle-inbound.js';
@@ -80,19 +80,6 @@ function senderLookup(db: Db): StatementBatcher<SenderKey, PersonView | undefine
   return b;
 }
 
-interface PersonViewRow {
-  i: number;
-  id: number;
-  name: string;
-  unit_id: number;
-  unit_name: string;
-  unit_kind: 'committee' | 'branch' | 'group';
-  active: boolean;
-  parent_id: number | null;
-  parent_name: string | null;
-  roles: string | null;
-}
-
 /**
  * `peopleDirectory(db).byPlatformIdentity` for many identities in one statement: the same columns and the same
  * mapping as src/db/repositories/people-directory.ts (test/integration/conversation-prepare.test.ts compares
@@ -100,10 +87,9 @@ interface PersonViewRow {
  */
 export async function peopleByIdentity(db: Db, keys: readonly SenderKey[]): Promise<(PersonView | undefined)[]> {
   const json = JSON.stringify(keys.map((k, i) => ({ i, platform: k.platform, external_id: k.externalId })));
-  const found = rows<PersonViewRow>(
+  const found = rows<PersonViewRow & { i: number }>(
     await db.execute(sql`
-      select k.i, p.id, p.name, p.unit_id, u.name as unit_name, u.kind as unit_kind, p.active, pu.id as parent_id, pu.name as parent_name,
-             (select string_agg(r.role::text, ',') from person_roles r where r.person_id = p.id) as roles
+      select k.i, ${PERSON_VIEW_COLUMNS}
       from jsonb_to_recordset(${json}::jsonb) as k(i int, platform platform_name, external_id text)
       join platform_identities pi on pi.platform = k.platform and pi.external_id = k.external_id
       join people p on p.id = pi.person_id
@@ -111,14 +97,6 @@ export async function peopleByIdentity(db: Db, keys: readonly SenderKey[]): Prom
       left join org_units pu on pu.id = u.parent_id`),
   );
   const out: (PersonView | undefined)[] = keys.map(() => undefined);
-  for (const p of found) {
-    if (!p.active) continue;
-    const set = new Set<RoleName>(['member', ...((p.roles ? p.roles.split(',') : []) as RoleName[])]);
-    // A 党小组 member belongs to the branch above the group.
-    const branch = p.unit_kind === 'branch' ? { id: p.unit_id, name: p.unit_name } : p.unit_kind === 'group' ? { id: p.parent_id, name: p.parent_name } : null;
-    out[Number(p.i)] = {
-      id: p.id, name: p.name, unitId: p.unit_id, unitName: p.unit_name, branchId: branch?.id ?? null, branchName: branch?.name ?? null, roles: [...set],
-    };
-  }
+  for (const p of found) out[Number(p.i)] = toPersonView(p);
   return out;
 }

@@ -27,7 +27,8 @@ export async function personView(db: DbOrTx, personId: number): Promise<PersonVi
   return selectPersonView(db, sql`p.id = ${personId}`);
 }
 
-interface PersonViewRow {
+/** The columns of a person view (with `people p`, `org_units u` on p.unit_id and `org_units pu` on u.parent_id). */
+export interface PersonViewRow {
   id: number;
   name: string;
   unit_id: number;
@@ -39,21 +40,28 @@ interface PersonViewRow {
   roles: string | null;
 }
 
+export const PERSON_VIEW_COLUMNS = sql.raw(`p.id, p.name, p.unit_id, u.name as unit_name, u.kind as unit_kind, p.active, pu.id as parent_id, pu.name as parent_name,
+             (select string_agg(r.role::text, ',') from person_roles r where r.person_id = p.id) as roles`);
+
+/** A person view row → PersonView; undefined for an inactive person (they can no longer act). */
+export function toPersonView(p: PersonViewRow): PersonView | undefined {
+  if (!p.active) return undefined;
+  const set = new Set<RoleName>(['member', ...((p.roles ? p.roles.split(',') : []) as RoleName[])]);
+  // A 党小组 member belongs to the branch above the group.
+  const branch = p.unit_kind === 'branch' ? { id: p.unit_id, name: p.unit_name } : p.unit_kind === 'group' ? { id: p.parent_id, name: p.parent_name } : null;
+  return { id: p.id, name: p.name, unitId: p.unit_id, unitName: p.unit_name, branchId: branch?.id ?? null, branchName: branch?.name ?? null, roles: [...set] };
+}
+
 async function selectPersonView(db: DbOrTx, where: SQL): Promise<PersonView | undefined> {
   const [p] = rows<PersonViewRow>(
     await db.execute(sql`
-      select p.id, p.name, p.unit_id, u.name as unit_name, u.kind as unit_kind, p.active, pu.id as parent_id, pu.name as parent_name,
-             (select string_agg(r.role::text, ',') from person_roles r where r.person_id = p.id) as roles
+      select ${PERSON_VIEW_COLUMNS}
       from people p
       join org_units u on u.id = p.unit_id
       left join org_units pu on pu.id = u.parent_id
       where ${where}`),
   );
-  if (!p || !p.active) return undefined;
-  const set = new Set<RoleName>(['member', ...((p.roles ? p.roles.split(',') : []) as RoleName[])]);
-  // A 党小组 member belongs to the branch above the group.
-  const branch = p.unit_kind === 'branch' ? { id: p.unit_id, name: p.unit_name } : p.unit_kind === 'group' ? { id: p.parent_id, name: p.parent_name } : null;
-  return { id: p.id, name: p.name, unitId: p.unit_id, unitName: p.unit_name, branchId: branch?.id ?? null, branchName: branch?.name ?? null, roles: [...set] };
+  return p ? toPersonView(p) : undefined;
 }
 
 /** The identity to message a person on a platform (the sandbox uses the person id itself). */
