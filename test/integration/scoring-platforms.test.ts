@@ -359,8 +359,12 @@ describe('互观互检 over the platforms’ wire protocols', { timeout: 120_000
       const before = privateCards('dt_caolixin').length;
       const rec = await pushAndAck(CARD, { ...cardClick(announcement, 'dt_caolixin', button.actionRef), spaceType: 'IM_GROUP', spaceId: GROUP });
       expect(rec.ack!.data).toEqual({ response: {} });
-      await expect.poll(() => privateCards('dt_caolixin').length, WAIT).toBe(before + 1);
-      expect(privateCards('dt_caolixin').slice(before).map((c) => String(c.cardData.title).slice(0, 4))).toEqual(['评分表：']);
+      // The answer is his sheets of every open round: this one's, and — when the WeCom section's 三项试评 round (same
+      // database, he scores there too) is still open — that one's. One card per round, none twice.
+      const mine = () => privateCards('dt_caolixin').slice(before).map((c) => String(c.cardData.title));
+      await expect.poll(() => mine().filter((title) => title === '评分表：2026年第四季度').length, WAIT).toBe(1);
+      expect(mine().every((title) => title.startsWith('评分表：'))).toBe(true);
+      expect(new Set(mine()).size).toBe(mine().length);
       expect(announcement.updates).toBe(0);
     });
 
