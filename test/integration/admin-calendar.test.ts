@@ -33,21 +33,9 @@ describe(`admin console: 日历 (${testDatabaseUrl ? 'PostgreSQL' : 'PGlite'})`,
 
   const q = async <T>(query: string): Promise<T[]> => rows<T>(await t.database.db.execute(sql.raw(query)));
   const state = async (): Promise<string> => JSON.stringify(await q(`select (select coalesce(string_agg(day::text || ':' || workday || ':' || coalesce(note, ''), ',' order by day), '') from calendar_overrides) as o, (select count(*)::int from audit_log where action like 'calendar.%') as a`));
-  const page = async (s: HttpSession, path: string): Promise<string> => {
-    const res = await s.get(path);
-    expect(res.status, path).toBe(200);
-    return res.text();
-  };
-  const follow = async (s: HttpSession, res: Response): Promise<string> => {
-    expect(res.status, await res.clone().text()).toBe(303);
-    const flash = res.headers.getSetCookie().find((c) => c.startsWith('djb_flash='))?.split(';')[0];
-    const next = await fetch(`${app.url}${res.headers.get('location')!}`, { headers: { cookie: [s.cookie, flash].filter(Boolean).join('; ') }, redirect: 'manual' });
-    expect(next.status).toBe(200);
-    return next.text();
-  };
 
   it('opens on the coming year in Q4 and says when the holiday package does not know it', async () => {
-    const html = await page(admin, '/admin/calendar');
+    const html = await admin.page('/admin/calendar');
     expect(html).toContain('<h1>日历 · 2027 年</h1>');
     expect(html).toContain('节假日数据包（chinese-days）尚未包含 2027 年的法定节假日安排');
     expect(html).toContain('请管理员在下方逐日录入');
@@ -56,7 +44,7 @@ describe(`admin console: 日历 (${testDatabaseUrl ? 'PostgreSQL' : 'PGlite'})`,
   });
 
   it('lists a known year’s holidays and 调休 working days', async () => {
-    const html = await page(admin, '/admin/calendar?year=2026');
+    const html = await admin.page('/admin/calendar?year=2026');
     expect(html).toContain('节假日数据包已包含 2026 年');
     expect(html).toMatch(/<td>2026-10-01<\/td><td>四<\/td><td><span class="badge bad">放假<\/span><\/td>\s*<td>国庆节<\/td>/);
     expect(html).toMatch(/<td>2026-02-14<\/td><td>六<\/td><td><span class="badge warn">调休上班<\/span><\/td>\s*<td>春节调休上班<\/td>/);
@@ -67,31 +55,31 @@ describe(`admin console: 日历 (${testDatabaseUrl ? 'PostgreSQL' : 'PGlite'})`,
 
   it('sets an override (DB, audit, the bot’s calendar), then clears it', async () => {
     const set = await admin.post('/admin/calendar/overrides', { date: '2027-02-06', workday: '1', note: '春节调休上班' });
-    expect(await follow(admin, set)).toContain('2027-02-06 已设为上班（春节调休上班）');
+    expect(await admin.follow(set)).toContain('2027-02-06 已设为上班（春节调休上班）');
     expect(await q(`select workday, note, updated_by from calendar_overrides where day = '2027-02-06'`)).toEqual([{ workday: true, note: '春节调休上班', updated_by: `person:${adminId}` }]);
     const audit = await q<{ actor: string; data: { workday: boolean } }>(`select actor, data from audit_log where action = 'calendar.set' and subject_id = '2027-02-06'`);
     expect(audit).toHaveLength(1);
     expect(audit[0]!.actor).toBe(`person:${adminId}`);
     expect(await app.deps.calendar.isWorkday('2027-02-06')).toBe(true);
 
-    await follow(admin, await admin.post('/admin/calendar/overrides', { date: '2027-02-10', workday: '0', note: '春节' }));
+    await admin.follow(await admin.post('/admin/calendar/overrides', { date: '2027-02-10', workday: '0', note: '春节' }));
     expect(await app.deps.calendar.isWorkday('2027-02-10')).toBe(false);
-    const view = await page(admin, '/admin/calendar?year=2027');
+    const view = await admin.page('/admin/calendar?year=2027');
     expect(view).toMatch(/<td>2027-02-06<\/td><td>六<\/td><td><span class="badge warn">调休上班<\/span><\/td>\s*<td>春节调休上班<\/td><td><span class="badge ok">管理员设置<\/span>/);
     expect(view).toMatch(/<td>2027-02-10<\/td><td>三<\/td><td><span class="badge bad">放假<\/span><\/td>\s*<td>春节<\/td>/);
     expect(view).toContain('（已录入 2 天）');
     expect(view).toContain('class="k-adjusted-work ov"');
 
     // The same setting again changes nothing (no second audit entry).
-    expect(await follow(admin, await admin.post('/admin/calendar/overrides', { date: '2027-02-06', workday: '1', note: '春节调休上班' }))).toContain('与原设置相同，未改动');
+    expect(await admin.follow(await admin.post('/admin/calendar/overrides', { date: '2027-02-06', workday: '1', note: '春节调休上班' }))).toContain('与原设置相同，未改动');
     expect(await q(`select count(*)::int as n from audit_log where action = 'calendar.set'`)).toEqual([{ n: 2 }]);
 
     const cleared = await admin.post('/admin/calendar/overrides/clear', { date: '2027-02-06' });
-    expect(await follow(admin, cleared)).toContain('已清除 2027-02-06 的设置，这一天恢复为休息');
+    expect(await admin.follow(cleared)).toContain('已清除 2027-02-06 的设置，这一天恢复为休息');
     expect(await q(`select day from calendar_overrides where day = '2027-02-06'`)).toEqual([]);
     expect(await q(`select actor from audit_log where action = 'calendar.clear' and subject_id = '2027-02-06'`)).toEqual([{ actor: `person:${adminId}` }]);
     expect(await app.deps.calendar.isWorkday('2027-02-06')).toBe(false);
-    expect(await follow(admin, await admin.post('/admin/calendar/overrides/clear', { date: '2027-02-06' }))).toContain('没有管理员设置，未改动');
+    expect(await admin.follow(await admin.post('/admin/calendar/overrides/clear', { date: '2027-02-06' }))).toContain('没有管理员设置，未改动');
   });
 
   it('refuses bad input with the reason and changes nothing', async () => {
@@ -104,7 +92,7 @@ describe(`admin console: 日历 (${testDatabaseUrl ? 'PostgreSQL' : 'PGlite'})`,
   });
 
   it('a leader sees the calendar but changes nothing (403, DB unchanged); CSRF is required', async () => {
-    const html = await page(leader, '/admin/calendar?year=2027');
+    const html = await leader.page('/admin/calendar?year=2027');
     expect(html).toContain('2027-02-10');
     expect(html).not.toContain('id="ov-date"');
     expect(html).not.toContain('清除设置');

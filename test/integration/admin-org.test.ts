@@ -60,25 +60,13 @@ describe(`admin console: 组织 (${testDatabaseUrl ? 'PostgreSQL' : 'PGlite'})`,
     (select string_agg(name || ':' || unit_id || ':' || coalesce(mobile, '') || ':' || active, ',' order by id) from people) as detail,
     (select string_agg(person_id || ':' || role || ':' || coalesce(scope_unit_id, 0), ',' order by person_id, role, scope_unit_id) from person_roles) as role_detail,
     (select string_agg(name || ':' || active, ',' order by id) from org_units) as unit_detail`));
-  const page = async (s: HttpSession, path: string): Promise<string> => {
-    const res = await s.get(path);
-    expect(res.status, path).toBe(200);
-    return res.text();
-  };
-  const follow = async (s: HttpSession, res: Response): Promise<string> => {
-    expect(res.status, await res.clone().text()).toBe(303);
-    const flash = res.headers.getSetCookie().find((c) => c.startsWith('djb_flash='))?.split(';')[0];
-    const next = await fetch(`${app.url}${res.headers.get('location')!}`, { headers: { cookie: [s.cookie, flash].filter(Boolean).join('; ') }, redirect: 'manual' });
-    expect(next.status).toBe(200);
-    return next.text();
-  };
   const uploadCsv = (s: HttpSession, lines: string[], fields: Record<string, string> = {}, name = 'org.csv'): Promise<Response> =>
     s.upload('/admin/org/import', fields, { file: { name, data: Buffer.from([HEADER, ...lines].join('\n'), 'utf8'), type: 'text/csv' } });
   const tokenIn = (pageHtml: string): string | undefined => /name="token" value="([^"]+)"/.exec(pageHtml)?.[1];
   const decode = (s: string): string => s.replace(/&amp;/g, '&').replace(/&quot;/g, '"').replace(/&#39;/g, "'").replace(/&lt;/g, '<').replace(/&gt;/g, '>');
 
   it('shows the unit tree with member counts; a limited leader sees only 第二、第三党支部', async () => {
-    const tree = await page(admin, '/admin/org');
+    const tree = await admin.page('/admin/org');
     expect(tree).toContain('某某厅机关党委');
     for (const b of [B1, B2, B5]) expect(tree).toContain(b);
     // 第一党支部 has 9 people (in two 党小组); the 机关党委 41 in all.
@@ -86,7 +74,7 @@ describe(`admin console: 组织 (${testDatabaseUrl ? 'PostgreSQL' : 'PGlite'})`,
     expect(tree).toContain('>41 人</a>');
     expect(tree).toContain('新建党支部');
 
-    const mine = await page(limited, '/admin/org');
+    const mine = await limited.page('/admin/org');
     expect(mine).toContain(B2);
     expect(mine).toContain('第三党支部（规划财务处）');
     expect(mine).not.toContain(B1);
@@ -96,29 +84,29 @@ describe(`admin console: 组织 (${testDatabaseUrl ? 'PostgreSQL' : 'PGlite'})`,
   });
 
   it('lists and searches people; a limited leader sees only their branches and gets 403 for others', async () => {
-    const all = await page(admin, '/admin/org/people');
+    const all = await admin.page('/admin/org/people');
     expect(all).toContain('共 41 人');
     expect(all).toContain('王海峰');
-    const byAccount = await page(admin, '/admin/org/people?q=wanghaifeng');
+    const byAccount = await admin.page('/admin/org/people?q=wanghaifeng');
     expect(byAccount).toContain('共 1 人');
     expect(byAccount).toContain('王海峰');
-    const byUnit = await page(admin, `/admin/org/people?unit=${await unitId(B1)}`);
+    const byUnit = await admin.page(`/admin/org/people?unit=${await unitId(B1)}`);
     expect(byUnit).toContain('共 9 人');
 
-    const mine = await page(limited, '/admin/org/people');
+    const mine = await limited.page('/admin/org/people');
     expect(mine).toContain('共 15 人');
     expect(mine).toContain('何建华');
     expect(mine).not.toContain('王海峰');
-    expect(await page(limited, '/admin/org/people?q=wanghaifeng')).toContain('共 0 人');
+    expect(await limited.page('/admin/org/people?q=wanghaifeng')).toContain('共 0 人');
     expect((await limited.get(`/admin/org/people?unit=${await unitId(B1)}`)).status).toBe(403);
     expect((await limited.get(`/admin/org/people/${await personId(t.database, '王海峰')}`)).status).toBe(403);
     expect((await limited.get(`/admin/org/units/${await unitId(B1)}`)).status).toBe(403);
-    const own = await page(limited, `/admin/org/people/${await personId(t.database, '何建华')}`);
+    const own = await limited.page(`/admin/org/people/${await personId(t.database, '何建华')}`);
     expect(own).toContain('支部书记');
     expect(own).not.toContain('name="_csrf" value="' + limited.csrf + '"><div class="field"><label for="p-name">');
     expect(own).not.toContain('id="p-name"');
     // 陈志远's own page shows the 分管范围.
-    const self = await page(limited, `/admin/org/people/${await personId(t.database, '陈志远')}`);
+    const self = await limited.page(`/admin/org/people/${await personId(t.database, '陈志远')}`);
     expect(self).toMatch(/分管范围<\/dt><dd>第二党支部（政策法规处）、第三党支部（规划财务处）/);
   });
 
@@ -181,10 +169,10 @@ describe(`admin console: 组织 (${testDatabaseUrl ? 'PostgreSQL' : 'PGlite'})`,
     expect(await orgState()).toBe(afterApply);
 
     // 66 people now: two pages of 50.
-    const first = await page(admin, '/admin/org/people');
+    const first = await admin.page('/admin/org/people');
     expect(first).toContain('共 66 人');
     expect(first).toContain('第 1 / 2 页');
-    const second = await page(admin, '/admin/org/people?page=2');
+    const second = await admin.page('/admin/org/people?page=2');
     expect(second).toContain('第 2 / 2 页');
     expect(second).toContain('新人25');
   });
@@ -276,7 +264,7 @@ describe(`admin console: 组织 (${testDatabaseUrl ? 'PostgreSQL' : 'PGlite'})`,
     const res = await admin.post(`/admin/org/people/${id}`, {
       name: '罗雪', unitId: String(b2), mobile: '13800138000', role: ['member', 'committee_member', 'leader'], leaderScope: [String(b4)], wecom: 'luoxue', dingtalk: 'dt_luoxue',
     });
-    expect(await follow(admin, res)).toContain('已保存：罗雪');
+    expect(await admin.follow(res)).toContain('已保存：罗雪');
     const roleRows = await q<{ role: string; scope: number | null }>(`select role, scope_unit_id as scope from person_roles where person_id = ${id} order by role`);
     expect(roleRows.map((r) => `${r.role}:${r.scope ?? ''}`).sort()).toEqual(['committee_member:', `leader:${b4}`, 'member:'].sort());
     expect(await one(`select count(*)::int as n from people where id = ${id} and mobile = '13800138000'`)).toBe(1);
@@ -284,7 +272,7 @@ describe(`admin console: 组织 (${testDatabaseUrl ? 'PostgreSQL' : 'PGlite'})`,
     expect(audit[0]!.actor).toBe(`person:${adminId}`);
     expect(audit[0]!.data.after.roles).toBeTruthy();
     expect(audit[0]!.data.after.mobile).toBe('13800138000');
-    const view = await page(admin, `/admin/org/people/${id}`);
+    const view = await admin.page(`/admin/org/people/${id}`);
     expect(view).toMatch(/分管范围<\/dt><dd>第四党支部（综合业务处）/);
     expect(view).toContain('变更记录');
     expect(view).toContain('周晓燕');
@@ -292,32 +280,32 @@ describe(`admin console: 组织 (${testDatabaseUrl ? 'PostgreSQL' : 'PGlite'})`,
     // A taken account is refused with the reason; nothing changes.
     const before = await orgState();
     const clash = await admin.post(`/admin/org/people/${id}`, { name: '罗雪', unitId: String(b2), role: ['member'], wecom: 'wanghaifeng', dingtalk: 'dt_luoxue' });
-    expect(await follow(admin, clash)).toContain('已被 王海峰 使用');
+    expect(await admin.follow(clash)).toContain('已被 王海峰 使用');
     expect(await orgState()).toBe(before);
 
-    expect(await follow(admin, await admin.post(`/admin/org/people/${id}/deactivate`))).toContain('已停用：罗雪');
+    expect(await admin.follow(await admin.post(`/admin/org/people/${id}/deactivate`))).toContain('已停用：罗雪');
     expect(await one(`select count(*)::int as n from people where id = ${id} and not active`)).toBe(1);
     expect(await one(`select count(*)::int as n from audit_log where action = 'person.deactivate' and subject_id = '${id}' and actor = 'person:${adminId}'`)).toBe(1);
-    expect(await follow(admin, await admin.post(`/admin/org/people/${id}/reactivate`))).toContain('已恢复在册：罗雪');
+    expect(await admin.follow(await admin.post(`/admin/org/people/${id}/reactivate`))).toContain('已恢复在册：罗雪');
     expect(await one(`select count(*)::int as n from people where id = ${id} and active`)).toBe(1);
   });
 
   it('adds and renames a 党小组, audited; a duplicate name is refused', async () => {
     const b2 = await unitId(B2);
     const created = await admin.post('/admin/org/units', { kind: 'group', parentId: String(b2), name: '政策法规处党小组' });
-    expect(await follow(admin, created)).toContain('已新建党小组：政策法规处党小组');
+    expect(await admin.follow(created)).toContain('已新建党小组：政策法规处党小组');
     const gid = await unitId('政策法规处党小组');
     expect(await one(`select count(*)::int as n from org_units where id = ${gid} and parent_id = ${b2} and kind = 'group'`)).toBe(1);
     const renamed = await admin.post(`/admin/org/units/${gid}`, { name: '法规党小组' });
-    expect(await follow(admin, renamed)).toContain('名称已保存：法规党小组');
+    expect(await admin.follow(renamed)).toContain('名称已保存：法规党小组');
     expect(await one(`select count(*)::int as n from audit_log where action = 'unit.update' and subject_id = '${gid}' and actor = 'person:${adminId}'`)).toBe(1);
     const before = await orgState();
     const dup = await admin.post('/admin/org/units', { kind: 'group', parentId: String(b2), name: '法规党小组' });
-    expect(await follow(admin, dup)).toContain('未保存');
+    expect(await admin.follow(dup)).toContain('未保存');
     expect(await orgState()).toBe(before);
     const branch = await admin.post('/admin/org/units', { kind: 'branch', parentId: String(await unitId('某某厅机关党委')), name: '第六党支部（信息中心）' });
-    expect(await follow(admin, branch)).toContain('已新建党支部');
-    expect(await page(admin, '/admin/org')).toContain('第六党支部（信息中心）');
+    expect(await admin.follow(branch)).toContain('已新建党支部');
+    expect(await admin.page('/admin/org')).toContain('第六党支部（信息中心）');
   });
 
   it('a leader changes nothing: every POST is 403 and the database is unchanged', async () => {
@@ -359,23 +347,23 @@ describe(`admin console: 组织 (${testDatabaseUrl ? 'PostgreSQL' : 'PGlite'})`,
     const total = await one('select count(*)::int as n from people where active');
     const started = Date.now();
     const last = Math.ceil(total / 50);
-    const html = await page(admin, `/admin/org/people?page=${last}`);
+    const html = await admin.page(`/admin/org/people?page=${last}`);
     expect(html).toContain(`共 ${total} 人`);
     expect(html).toContain(`第 ${last} / ${last} 页`);
     expect(html).toContain('批量10000');
-    const found = await page(admin, '/admin/org/people?q=13700009999');
+    const found = await admin.page('/admin/org/people?q=13700009999');
     expect(found).toContain('共 1 人');
     expect(found).toContain('批量9999');
     // 陈志远 sees 第三党支部's 5000 but none of 第四党支部's.
-    const mine = await page(limited, '/admin/org/people?q=批量');
+    const mine = await limited.page('/admin/org/people?q=批量');
     expect(mine).toContain('共 5000 人');
     expect(mine).toContain('第 1 / 100 页');
-    expect(await page(limited, '/admin/org/people?q=批量9999')).toContain('共 0 人');
+    expect(await limited.page('/admin/org/people?q=批量9999')).toContain('共 0 人');
     expect(Date.now() - started).toBeLessThan(15_000);
   });
 
   it('sync: without WeCom or DingTalk configured it says so', async () => {
-    expect(decode(await page(admin, '/admin/org/sync'))).toContain('未配置企业微信或钉钉，无法同步');
+    expect(decode(await admin.page('/admin/org/sync'))).toContain('未配置企业微信或钉钉，无法同步');
     const res = await admin.post('/admin/org/sync', { platform: 'wecom' });
     expect(res.status).toBe(400);
     expect(await res.text()).toContain('未配置企业微信或钉钉');

@@ -30,13 +30,6 @@ describe('admin console: 提醒', { timeout: 120_000 }, () => {
   const count = async (table: 'outbox' | 'push_log' | 'meeting_records'): Promise<number> => (await q<{ n: number }>(sql`select count(*)::int as n from ${sql.raw(table)}`))[0]!.n;
   const unitId = async (prefix: string): Promise<number> => (await q<{ id: number }>(sql`select id from org_units where name like ${`${prefix}%`} and kind = 'branch'`))[0]!.id;
 
-  /** The page a POST's 303 leads to, with the one-time message it set (the flash cookie). */
-  const follow = async (s: HttpSession, res: Response): Promise<string> => {
-    expect(res.status).toBe(303);
-    const flash = res.headers.getSetCookie().find((c) => c.startsWith('djb_flash='))?.split(';')[0];
-    const page = await fetch(`${app.url}${res.headers.get('location')!}`, { headers: { cookie: [s.cookie, flash].filter(Boolean).join('; ') } });
-    return page.text();
-  };
 
   beforeAll(async () => {
     t = await createTestDatabase();
@@ -79,13 +72,13 @@ describe('admin console: 提醒', { timeout: 120_000 }, () => {
       sql`select actor, action, subject_type, data from audit_log where action = 'reminders.settings' order by id`);
     expect(audit).toEqual([{ actor: `person:${adminId}`, action: 'reminders.settings', subject_type: 'agency', data: { patch: { quietStart: '22:00', weeklyCap: 3 } } }]);
     expect(await auditCount()).toBe(auditBefore + 1);
-    const page = await follow(admin, res);
+    const page = await admin.follow(res);
     expect(page).toContain('已保存全机关（默认）的提醒设置：免打扰开始 21:00 → 22:00；每人每周推送上限 5 → 3。');
     expect(page).toMatch(/name="weeklyCap"[^>]*value="3"/);
     expect(page).toContain('本级设置');
     // The same form again: nothing changed, nothing written.
     const again = await admin.post('/admin/reminders/settings', { branch: '', weeklyCap: '3', quietStart: '22:00' });
-    expect(await follow(admin, again)).toContain('没有改动，设置保持不变。');
+    expect(await admin.follow(again)).toContain('没有改动，设置保持不变。');
     expect(await auditCount()).toBe(auditBefore + 1);
   });
 
@@ -206,7 +199,7 @@ describe('admin console: 提醒', { timeout: 120_000 }, () => {
       { unit_id: first, kind: 'branch_committee', held_on: '2026-10-20', minutes_url: 'https://oa.example.cn/minutes/1', recorded_by: adminId, recorded_via: 'admin' },
     ]);
     expect(await q(sql`select actor, subject_id from audit_log where action = 'meeting.record'`)).toEqual([{ actor: `person:${adminId}`, subject_id: String(first) }]);
-    const after = await follow(admin, ok);
+    const after = await admin.follow(ok);
     expect(after).toContain('已登记：第一党支部（办公室） 支部委员会 2026-10-20');
     expect(after).not.toMatch(/第一党支部（办公室）<\/td><td>支部委员会<\/td><td><span[^>]*>2026-10</);
     expect(after).toContain('href="https://oa.example.cn/minutes/1"');

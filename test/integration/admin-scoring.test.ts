@@ -45,43 +45,29 @@ describe(`admin console: 互观互检 (${testDatabaseUrl ? 'PostgreSQL' : 'PGlit
 
   const q = async <T>(query: string): Promise<T[]> => rows<T>(await t.database.db.execute(sql.raw(query)));
   const one = async (query: string): Promise<number> => Number((await q<{ n: number }>(query))[0]!.n);
-  const page = async (s: HttpSession, path: string): Promise<string> => {
-    const res = await s.get(path);
-    expect(res.status, path).toBe(200);
-    return res.text();
-  };
-  /** Follows a POST's 303 to its page and returns that page (with the one-time message). */
-  const follow = async (s: HttpSession, res: Response): Promise<string> => {
-    expect(res.status, await res.clone().text()).toBe(303);
-    // The one-time message travels in a cookie set by the redirect: send it along, as a browser would.
-    const flash = res.headers.getSetCookie().find((c) => c.startsWith('djb_flash='))?.split(';')[0];
-    const next = await fetch(`${app.url}${res.headers.get('location')!}`, { headers: { cookie: [s.cookie, flash].filter(Boolean).join('; ') }, redirect: 'manual' });
-    expect(next.status).toBe(200);
-    return next.text();
-  };
   const outboxCount = (like: string): Promise<number> => one(`select count(*)::int as n from outbox where message->'card'->>'key' like '${like}'`);
   const roundRow = async (id: number) => (await q<{ status: string; closed_by: string | null; published_by: string | null; show_ranks: boolean }>(`select status, closed_by, published_by, show_ranks from scoring_rounds where id = ${id}`))[0]!;
 
   it('shows empty states before the first round', async () => {
-    const html = await page(admin, '/admin/scoring');
+    const html = await admin.page('/admin/scoring');
     expect(html).toContain('还没有互观互检轮次');
     // The demo's example scheme is listed, as the default for a new round.
     expect(html).toContain('2026年度五型模范机关互观互检评分表');
     expect(html).toContain('新一轮默认');
-    expect(await page(limited, '/admin/scoring')).toContain('您分管的党支部还没有参加过互观互检');
+    expect(await limited.page('/admin/scoring')).toContain('您分管的党支部还没有参加过互观互检');
   });
 
   it('lists the round with progress; the round page names who has not submitted', async () => {
     built = await buildScoringRound(t.database, app.clock, { title: '2026年第四季度互观互检', withResults: false });
     roundId = built.round.id;
-    const list = await page(admin, '/admin/scoring');
+    const list = await admin.page('/admin/scoring');
     expect(list).toContain(`href="/admin/scoring/rounds/${roundId}"`);
     expect(list).toMatch(/进行中/);
     const expected = built.scorers.reduce((n, s) => n + built.round.branches.filter((b) => b.id !== s.branchId).length, 0);
     const submitted = await one(`select count(*)::int as n from scoring_sheets where round_id = ${roundId} and status = 'submitted'`);
     expect(list).toContain(`${submitted} / ${expected}`);
 
-    const html = await page(admin, `/admin/scoring/rounds/${roundId}`);
+    const html = await admin.page(`/admin/scoring/rounds/${roundId}`);
     const late = built.scorers.find((s) => s.personId === built.missing[0])!;
     const notSubmitted = /<p id="not-submitted">([\s\S]*?)<\/p>/.exec(html)![1]!;
     expect(notSubmitted).toContain(late.name);
@@ -89,7 +75,7 @@ describe(`admin console: 互观互检 (${testDatabaseUrl ? 'PostgreSQL' : 'PGlit
     expect(html).toContain('结束评分…');
     expect(html).toContain('结果尚未计算');
     // The confirmation page says what will happen and posts the action.
-    const confirm = await page(admin, `/admin/scoring/rounds/${roundId}/confirm/close`);
+    const confirm = await admin.page(`/admin/scoring/rounds/${roundId}/confirm/close`);
     expect(confirm).toContain('确认结束评分');
     expect(confirm).toContain(`action="/admin/scoring/rounds/${roundId}/close"`);
     expect(confirm).toContain(`${late.name}（差 2 份）`);
@@ -108,14 +94,14 @@ describe(`admin console: 互观互检 (${testDatabaseUrl ? 'PostgreSQL' : 'PGlit
     expect(await one(`select count(*)::int as n from scoring_results where round_id = ${roundId}`)).toBe(0);
     expect(await one(`select count(*)::int as n from audit_log`)).toBe(auditBefore);
     // Leaders get no action buttons and cannot open the confirmation page.
-    const html = await page(leader, `/admin/scoring/rounds/${roundId}`);
+    const html = await leader.page(`/admin/scoring/rounds/${roundId}`);
     expect(html).not.toContain('结束评分…');
     expect(html).toContain('领导账号只能查看');
     expect((await leader.get(`/admin/scoring/rounds/${roundId}/confirm/close`)).status).toBe(403);
   });
 
   it('closes the round through the page: results computed, the review card queued once; closing again changes nothing', async () => {
-    const done = await follow(admin, await admin.post(`/admin/scoring/rounds/${roundId}/close`));
+    const done = await admin.follow(await admin.post(`/admin/scoring/rounds/${roundId}/close`));
     expect(done).toContain('已结束“2026年第四季度互观互检”');
     expect(await roundRow(roundId)).toMatchObject({ status: 'closed', closed_by: `person:${adminId}` });
     expect(await one(`select count(*)::int as n from scoring_results where round_id = ${roundId}`)).toBe(1);
@@ -126,7 +112,7 @@ describe(`admin console: 互观互检 (${testDatabaseUrl ? 'PostgreSQL' : 'PGlit
     expect(reviewCards.every((r) => Number(r.n) === 1)).toBe(true);
     const outboxBefore = await one(`select count(*)::int as n from outbox`);
 
-    const again = await follow(admin, await admin.post(`/admin/scoring/rounds/${roundId}/close`));
+    const again = await admin.follow(await admin.post(`/admin/scoring/rounds/${roundId}/close`));
     expect(again).toContain('已经结束评分，无需再结束');
     expect(await one(`select count(*)::int as n from outbox`)).toBe(outboxBefore);
     expect(await one(`select count(*)::int as n from scoring_results where round_id = ${roundId}`)).toBe(1);
@@ -141,19 +127,19 @@ describe(`admin console: 互观互检 (${testDatabaseUrl ? 'PostgreSQL' : 'PGlit
     const [stored] = await q<{ result: RoundResult; flags: { message: string }[] }>(`select result, flags from scoring_results where round_id = ${roundId}`);
     expect(stored!.flags.length).toBeGreaterThan(0);
     const esc = (s: string): string => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&#39;');
-    const html = await page(admin, `/admin/scoring/rounds/${roundId}`);
+    const html = await admin.page(`/admin/scoring/rounds/${roundId}`);
     for (const b of stored!.result.branches) expect(html).toContain(esc(b.explanation));
     expect(html).toContain('id="flags"');
     expect(html).toContain(esc(stored!.flags[0]!.message));
     expect(html).toContain('发布结果…');
 
-    const asLeader = await page(leader, `/admin/scoring/rounds/${roundId}`);
+    const asLeader = await leader.page(`/admin/scoring/rounds/${roundId}`);
     for (const b of stored!.result.branches) expect(asLeader).toContain(esc(b.explanation));
     expect(asLeader).not.toContain('id="flags"');
     for (const f of stored!.flags) expect(asLeader).not.toContain(esc(f.message));
     expect(asLeader).not.toContain('名次<div');
 
-    const asLimited = await page(limited, `/admin/scoring/rounds/${roundId}`);
+    const asLimited = await limited.page(`/admin/scoring/rounds/${roundId}`);
     const names = (await q<{ name: string }>(`select name from org_units where kind = 'branch' order by id`)).map((r) => r.name);
     const mine = names.filter((n) => n.includes('第二') || n.includes('第三'));
     expect(mine).toHaveLength(2);
@@ -165,25 +151,25 @@ describe(`admin console: 互观互检 (${testDatabaseUrl ? 'PostgreSQL' : 'PGlit
     expect(asLimited).not.toContain('id="flags"');
     expect((await limited.get(`/admin/scoring/rounds/${roundId}/export`)).status).toBe(403);
     // The list shows the round to the limited leader with their branches only.
-    const list = await page(limited, '/admin/scoring');
+    const list = await limited.page('/admin/scoring');
     const row = /<tr data-round="\d+">([\s\S]*?)<\/tr>/.exec(list)![1]!;
     expect(row).not.toContain(names.find((n) => n.includes('第一'))!);
   });
 
   it('shows ranks on request, publishes once, and exports the workbook matching the stored results', async () => {
-    await follow(admin, await admin.post(`/admin/scoring/rounds/${roundId}/ranks`, { show: 'on' }));
+    await admin.follow(await admin.post(`/admin/scoring/rounds/${roundId}/ranks`, { show: 'on' }));
     expect((await roundRow(roundId)).show_ranks).toBe(true);
     expect(await one(`select count(*)::int as n from audit_log where action = 'scoring.round.ranks' and actor = 'person:${adminId}'`)).toBe(1);
 
-    expect(await page(admin, `/admin/scoring/rounds/${roundId}/confirm/publish`)).toContain('确认发布结果');
-    const published = await follow(admin, await admin.post(`/admin/scoring/rounds/${roundId}/publish`));
+    expect(await admin.page(`/admin/scoring/rounds/${roundId}/confirm/publish`)).toContain('确认发布结果');
+    const published = await admin.follow(await admin.post(`/admin/scoring/rounds/${roundId}/publish`));
     expect(published).toMatch(/已发布“2026年第四季度互观互检”：\d+ 位支部书记收到本支部报告/);
     expect(await roundRow(roundId)).toMatchObject({ status: 'published', published_by: `person:${adminId}` });
     const reports = await outboxCount(`scoring:${roundId}:report:%`);
     expect(reports).toBeGreaterThan(0);
     const outboxBefore = await one(`select count(*)::int as n from outbox`);
-    expect(await follow(admin, await admin.post(`/admin/scoring/rounds/${roundId}/publish`))).toContain('已经发布，不会重复发布');
-    expect(await follow(admin, await admin.post(`/admin/scoring/rounds/${roundId}/ranks`, { show: 'off' }))).toContain('不能再改名次是否公开');
+    expect(await admin.follow(await admin.post(`/admin/scoring/rounds/${roundId}/publish`))).toContain('已经发布，不会重复发布');
+    expect(await admin.follow(await admin.post(`/admin/scoring/rounds/${roundId}/ranks`, { show: 'off' }))).toContain('不能再改名次是否公开');
     expect(await one(`select count(*)::int as n from outbox`)).toBe(outboxBefore);
     expect((await roundRow(roundId)).show_ranks).toBe(true);
 
@@ -250,12 +236,12 @@ describe(`admin console: 互观互检 (${testDatabaseUrl ? 'PostgreSQL' : 'PGlit
     const saved = await admin.post('/admin/scoring/schemes/save', { scheme });
     expect(saved.status).toBe(303);
     const id = Number(/\/schemes\/(\d+)$/.exec(saved.headers.get('location')!)![1]);
-    expect(await follow(admin, saved)).toContain(`已导入计分方案 #${id}《2027年度简化评分表》`);
+    expect(await admin.follow(saved)).toContain(`已导入计分方案 #${id}《2027年度简化评分表》`);
     expect(await schemeCount()).toBe(before + 1);
     const [audit] = await q<{ actor: string }>(`select actor from audit_log where action = 'scoring.scheme.import' and subject_id = '${id}'`);
     expect(audit!.actor).toBe(`person:${adminId}`);
     // Saving the same again stores nothing.
-    expect(await follow(admin, await admin.post('/admin/scoring/schemes/save', { scheme }))).toContain('没有改动');
+    expect(await admin.follow(await admin.post('/admin/scoring/schemes/save', { scheme }))).toContain('没有改动');
     expect(await schemeCount()).toBe(before + 1);
     // A tampered hidden field is checked again.
     const tampered = await admin.post('/admin/scoring/schemes/save', { scheme: JSON.stringify({ name: 'x', categories: [] }) });
@@ -265,7 +251,7 @@ describe(`admin console: 互观互检 (${testDatabaseUrl ? 'PostgreSQL' : 'PGlit
 
   it('edits a scheme by saving a new version; the old one and its round stay as they were; bad rows save nothing', async () => {
     const schemeId = built.round.schemeId;
-    const form = await page(admin, `/admin/scoring/schemes/${schemeId}/edit`);
+    const form = await admin.page(`/admin/scoring/schemes/${schemeId}/edit`);
     expect(form).toContain('保存为新版本，不会修改原方案');
     // The form's fields, as a browser would post them.
     const fields: Record<string, string[]> = {};
@@ -277,7 +263,7 @@ describe(`admin console: 互观互检 (${testDatabaseUrl ? 'PostgreSQL' : 'PGlit
     expect(fields.item!.filter(Boolean)).toHaveLength(16);
     const before = await schemeCount();
 
-    const unchanged = await follow(admin, await admin.post(`/admin/scoring/schemes/${schemeId}/edit`, { ...fields, name }));
+    const unchanged = await admin.follow(await admin.post(`/admin/scoring/schemes/${schemeId}/edit`, { ...fields, name }));
     expect(unchanged).toContain('未保存新版本');
     expect(await schemeCount()).toBe(before);
 
@@ -291,7 +277,7 @@ describe(`admin console: 互观互检 (${testDatabaseUrl ? 'PostgreSQL' : 'PGlit
 
     const edited = { ...fields, description: fields.description!.map((v, i) => (i === 0 ? '新的评分标准：中心组学习每季度不少于一次' : v)) };
     const res = await admin.post(`/admin/scoring/schemes/${schemeId}/edit`, { ...edited, name });
-    const saved = await follow(admin, res);
+    const saved = await admin.follow(res);
     const newId = Number(/\/schemes\/(\d+)$/.exec(res.headers.get('location')!)![1]);
     expect(newId).not.toBe(schemeId);
     expect(saved).toContain(`已保存为新的计分方案 #${newId}（原方案 #${schemeId} 不变`);
@@ -316,7 +302,7 @@ describe(`admin console: 互观互检 (${testDatabaseUrl ? 'PostgreSQL' : 'PGlit
     expect((await leader.post(`/admin/scoring/schemes/${built.round.schemeId}/edit`, { name: '领导改的', item: ['a'], max: ['5'], category: ['x'] })).status).toBe(403);
     expect((await leader.get('/admin/scoring/schemes/import')).status).toBe(403);
     expect(await schemeCount()).toBe(before);
-    const html = await page(leader, `/admin/scoring/schemes/${built.round.schemeId}`);
+    const html = await leader.page(`/admin/scoring/schemes/${built.round.schemeId}`);
     expect(html).not.toContain('编辑为新版本</a>');
     expect(html).toContain('类别与评分项目');
   });
@@ -325,21 +311,21 @@ describe(`admin console: 互观互检 (${testDatabaseUrl ? 'PostgreSQL' : 'PGlit
     const [chat] = await q<{ id: number; name: string }>(`select id, name from chats order by id limit 1`);
     const branches = await q<{ id: number; name: string }>(`select id, name from org_units where kind = 'branch' and active order by id`);
     const links = (): Promise<number[]> => q<{ unit_id: number }>(`select unit_id from scoring_chat_branches where chat_id = ${chat!.id} order by unit_id`).then((r) => r.map((x) => Number(x.unit_id)));
-    expect(await page(admin, '/admin/scoring/chats')).toContain(chat!.name);
+    expect(await admin.page('/admin/scoring/chats')).toContain(chat!.name);
     // A leader of 第二、第三党支部 sees only their branches' chats (the names of the others name their branches).
-    const asLimited = await page(limited, '/admin/scoring/chats');
+    const asLimited = await limited.page('/admin/scoring/chats');
     expect(asLimited).toContain('只列出您分管支部的群聊');
     for (const b of branches.filter((x) => !x.name.includes('第二') && !x.name.includes('第三'))) expect(asLimited).not.toContain(b.name.replace(/（.*$/, ''));
     expect(asLimited).not.toContain('<form method="post" action="/admin/scoring/chats/');
     expect((await leader.post(`/admin/scoring/chats/${chat!.id}`, { branch: [String(branches[0]!.id)] })).status).toBe(403);
     expect(await links()).toEqual([]);
-    const saved = await follow(admin, await admin.post(`/admin/scoring/chats/${chat!.id}`, { branch: [String(branches[0]!.id), String(branches[1]!.id)] }));
+    const saved = await admin.follow(await admin.post(`/admin/scoring/chats/${chat!.id}`, { branch: [String(branches[0]!.id), String(branches[1]!.id)] }));
     expect(saved).toContain(`覆盖${branches[0]!.name}、${branches[1]!.name}`);
     expect(await links()).toEqual([branches[0]!.id, branches[1]!.id].map(Number));
     expect(await one(`select count(*)::int as n from audit_log where action = 'scoring.chat.link' and actor = 'person:${adminId}'`)).toBe(1);
     expect((await admin.post(`/admin/scoring/chats/${chat!.id}`, { branch: ['999999'] })).status).toBe(400);
     expect(await links()).toEqual([branches[0]!.id, branches[1]!.id].map(Number));
-    await follow(admin, await admin.post(`/admin/scoring/chats/${chat!.id}`, {}));
+    await admin.follow(await admin.post(`/admin/scoring/chats/${chat!.id}`, {}));
     expect(await links()).toEqual([]);
     expect((await admin.get('/admin/scoring/rounds/999999')).status).toBe(404);
     expect((await admin.get('/admin/scoring/schemes/abc')).status).toBe(404);

@@ -24,11 +24,6 @@ describe(`admin console: monthly topics (${testDatabaseUrl ? 'PostgreSQL' : 'PGl
     topics: await n('topics'), items: await n('plan_items where topic_id is not null'), outbox: await n('outbox'), assignments: await n('assignments'),
     audit: await n("audit_log where action like 'topic.%'"),
   });
-  /** Follows a 303 with its one-time message cookie; returns the page. */
-  const follow = async (s: HttpSession, res: Response): Promise<string> => {
-    const flash = res.headers.getSetCookie().find((c) => c.startsWith('djb_flash='))?.split(';')[0];
-    return (await fetch(`${app.url}${res.headers.get('location')}`, { headers: { cookie: flash ? `${s.cookie}; ${flash}` : s.cookie } })).text();
-  };
 
   const december = {
     month: '2026-12', title: '学习贯彻全会精神', summary: '本月集中学习全会公报，结合岗位撰写心得。',
@@ -113,7 +108,7 @@ describe(`admin console: monthly topics (${testDatabaseUrl ? 'PostgreSQL' : 'PGl
     const audit = await q<{ actor: string; action: string }>(sql`select actor, action from audit_log where subject_type = 'topic' and subject_id = ${String(topic!.id)}`);
     expect(audit).toEqual([{ actor: `person:${adminId}`, action: 'topic.create' }]);
 
-    const page = await follow(admin, res);
+    const page = await admin.follow(res);
     expect(page).toContain('已新建 2026年12月主题。');
     expect(page).toContain('将于本月第一个工作日 <strong>2026-12-01 09:00</strong> 自动推送');
     expect(page).toContain('模板卡片 button_interaction');
@@ -174,7 +169,7 @@ describe(`admin console: monthly topics (${testDatabaseUrl ? 'PostgreSQL' : 'PGl
     expect(pushAudit).toHaveLength(1);
     expect(pushAudit[0]!.actor).toBe(`person:${adminId}`);
     expect(pushAudit[0]!.data).toMatchObject({ status: 'pushed', queued: (await state()).outbox - before.outbox });
-    const page = await follow(admin, first);
+    const page = await admin.follow(first);
     expect(page).toMatch(/已推送 2026年12月主题：新加入发送队列 \d+ 条消息（主题卡片覆盖 \d+ 人/);
     expect(page).toContain('<span class="badge ok">已推送</span>');
 
@@ -183,7 +178,7 @@ describe(`admin console: monthly topics (${testDatabaseUrl ? 'PostgreSQL' : 'PGl
     expect(second.status).toBe(303);
     expect((await state()).outbox).toBe(afterFirst.outbox);
     expect((await state()).assignments).toBe(afterFirst.assignments);
-    expect(await follow(admin, second)).toContain('没有新的消息需要发送');
+    expect(await admin.follow(second)).toContain('没有新的消息需要发送');
 
     // Once pushed, 必学 items can be reworded but not added.
     const more = await admin.post('/admin/topics/2026-12', { ...december, required: `${december.required}\n新增第四项` });

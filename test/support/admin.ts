@@ -34,6 +34,13 @@ export interface HttpSession {
   post(path: string, fields?: Record<string, string | string[]>, opts?: { csrf?: boolean }): Promise<Response>;
   /** POSTs multipart/form-data with files (Blob) and fields; `_csrf` added. */
   upload(path: string, fields: Record<string, string>, files: Record<string, { name: string; data: Buffer; type?: string }>): Promise<Response>;
+  /** GETs a console page, expecting 200; returns its HTML. */
+  page(path: string): Promise<string>;
+  /**
+   * Follows a POST's 303 to the page it leads to, with the one-time message cookie the redirect set (as a browser
+   * would); expects 303 then 200 and returns that page's HTML.
+   */
+  follow(res: Response): Promise<string>;
 }
 
 export async function httpSignIn(app: RunningApp, person: number): Promise<HttpSession> {
@@ -61,7 +68,19 @@ export async function httpSignIn(app: RunningApp, person: number): Promise<HttpS
     for (const [k, f] of Object.entries(files)) form.append(k, new Blob([new Uint8Array(f.data)], { type: f.type ?? 'application/octet-stream' }), f.name);
     return fetch(`${app.url}${path}`, { method: 'POST', headers: { cookie }, body: form, redirect: 'manual' });
   };
-  return { cookie, csrf, get, post, upload };
+  const page = async (path: string): Promise<string> => {
+    const res = await get(path);
+    expect(res.status, path).toBe(200);
+    return res.text();
+  };
+  const follow = async (res: Response): Promise<string> => {
+    expect(res.status, await res.clone().text()).toBe(303);
+    const flash = res.headers.getSetCookie().find((c) => c.startsWith('djb_flash='))?.split(';')[0];
+    const next = await fetch(`${app.url}${res.headers.get('location')!}`, { headers: { cookie: [cookie, flash].filter(Boolean).join('; ') }, redirect: 'manual' });
+    expect(next.status).toBe(200);
+    return next.text();
+  };
+  return { cookie, csrf, get, post, upload, page, follow };
 }
 
 /** Screenshots of the current page at phone and laptop width: test-results/screenshots/admin-<name>-{phone,laptop}.png. */
