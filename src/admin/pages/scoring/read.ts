@@ -1,7 +1,7 @@
-import { desc } from 'drizzle-orm';
+import { desc, sql } from 'drizzle-orm';
 import type { DbOrTx } from '../../../db/client.js';
+import { rows } from '../../../db/migrate.js';
 import { listRounds } from '../../../db/repositories/scoring-admin.js';
-import { scoringStore } from '../../../db/repositories/scoring-store.js';
 import { scoringSchemes } from '../../../db/schema/index.js';
 import type { RoundStatus, RoundView } from '../../../domain/scoring/ports.js';
 import type { Scheme } from '../../../domain/scoring/types.js';
@@ -56,23 +56,36 @@ export interface RoundListItem {
   closesAt: Date;
   submitted: number;
   expected: number;
-  round: RoundView;
+  round: Pick<RoundView, 'status' | 'closesAt' | 'schemeId' | 'branches'>;
 }
 
-/** Rounds newest first with their progress counts and branches; a leader gets only rounds covering a branch they see. */
+/**
+ * Rounds newest first with their progress counts and branches; a leader gets only rounds covering a branch they
+ * see. Two statements whatever the number of rounds: listRounds' counts, and every round's scheme and branches.
+ */
 export async function roundList(db: DbOrTx, user: ConsoleUser): Promise<RoundListItem[]> {
-  const store = scoringStore(db);
+  const extra = new Map(
+    rows<{ id: number; scheme_id: number; closes_ms: number | string; branches: { id: number; name: string }[] | string }>(
+      await db.execute(sql`
+        select r.id, r.scheme_id, (extract(epoch from r.closes_at) * 1000)::float8 as closes_ms,
+               coalesce((select json_agg(json_build_object('id', b.unit_id, 'name', b.name) order by b.sort)
+                         from scoring_round_branches b where b.round_id = r.id), '[]') as branches
+        from scoring_rounds r`),
+    ).map((r) => [Number(r.id), { schemeId: Number(r.scheme_id), closesAt: new Date(Number(r.closes_ms)), branches: typeof r.branches === 'string' ? (JSON.parse(r.branches) as { id: number; name: string }[]) : r.branches }]),
+  );
   const out: RoundListItem[] = [];
   for (const r of await listRounds(db)) {
-    const round = await store.round(r.id);
-    if (!round || !seesRound(user, round)) continue;
-    out.push({ id: r.id, title: r.title, status: r.status as RoundStatus, closesAt: round.closesAt, submitted: r.submitted, expected: r.expected, round });
+    const more = extra.get(Number(r.id));
+    if (!more) continue;
+    const round = { status: r.status as RoundStatus, ...more };
+    if (!seesRound(user, round)) continue;
+    out.push({ id: r.id, title: r.title, status: round.status, closesAt: round.closesAt, submitted: r.submitted, expected: r.expected, round });
   }
   return out;
 }
 
 /** A round is visible to whoever sees at least one of its branches (admins and agency-wide leaders: all). */
-export function seesRound(user: ConsoleUser, round: RoundView): boolean {
+export function seesRound(user: ConsoleUser, round: Pick<RoundView, 'branches'>): boolean {
   return user.visible === 'all' || round.branches.some((b) => canSeeUnit(user, b.id));
 }
 
